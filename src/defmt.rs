@@ -1,0 +1,56 @@
+//! Every `defmt::Format` implementation of the crate, in one place (feature `defmt`).
+
+use defmt::{Format, Formatter, write};
+
+use crate::{Error, Temperature};
+
+impl Format for Error {
+    fn format(&self, f: Formatter<'_>) {
+        match *self {
+            Error::Empty => write!(f, "empty input"),
+            Error::LengthMismatch { expected, found } => {
+                write!(
+                    f,
+                    "length mismatch: expected {=usize}, found {=usize}",
+                    expected, found
+                )
+            }
+            Error::Nan { index } => write!(f, "NaN input at index {=usize}", index),
+            Error::NotFinite { index } => write!(f, "infinite input at index {=usize}", index),
+            Error::AllMasked => write!(f, "every action is masked"),
+            Error::TooFewActions {
+                requested,
+                available,
+            } => write!(
+                f,
+                "{=usize} distinct actions requested but only {=usize} are unmasked",
+                requested, available
+            ),
+            Error::InvalidTemperature => {
+                write!(f, "temperature must be finite and strictly positive")
+            }
+            Error::BufferTooSmall { needed, found } => {
+                write!(
+                    f,
+                    "buffer too small: needed {=usize}, found {=usize}",
+                    needed, found
+                )
+            }
+            Error::OutsideSupport => write!(f, "point outside the distribution's support"),
+            Error::InvalidParameter => write!(f, "parameter outside its documented range"),
+            Error::NonFiniteUpdate => {
+                write!(
+                    f,
+                    "update would make a parameter non-finite; state left unchanged"
+                )
+            }
+            Error::CorruptedState => write!(f, "stored state is corrupted or of another version"),
+        }
+    }
+}
+
+impl Format for Temperature<f32> {
+    fn format(&self, f: Formatter<'_>) {
+        write!(f, "Temperature({=f32})", self.get())
+    }
+}

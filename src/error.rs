@@ -1,0 +1,93 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// What was wrong with a call. Every fallible function in the crate returns it; none panics.
+///
+/// A call that returns an error has not written a partial result the caller could mistake for a
+/// real one, and leaves any learner state it was given unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input had no elements (for example no logits).
+    Empty,
+    /// Two inputs that must have the same length do not.
+    LengthMismatch {
+        /// The length the call needed.
+        expected: usize,
+        /// The length it was given.
+        found: usize,
+    },
+    /// An input was NaN.
+    Nan {
+        /// The position of the first NaN in its slice (0 for a scalar argument).
+        index: usize,
+    },
+    /// An input that must be finite was infinite.
+    NotFinite {
+        /// The position of the first offending value in its slice (0 for a scalar argument).
+        index: usize,
+    },
+    /// Every action was masked (a logit of `-inf`, or `false` in the mask), so none can be drawn.
+    AllMasked,
+    /// Fewer actions are available (unmasked) than the number of distinct draws asked for.
+    TooFewActions {
+        /// How many were asked for.
+        requested: usize,
+        /// How many are unmasked.
+        available: usize,
+    },
+    /// A temperature was not finite and strictly positive (λ = 0, negative, NaN or infinite).
+    InvalidTemperature,
+    /// An output buffer was too small.
+    BufferTooSmall {
+        /// The size the call needed.
+        needed: usize,
+        /// The size it was given.
+        found: usize,
+    },
+    /// A point given to a density is not in the distribution's support (for example a
+    /// relaxed one-hot sample with a zero or negative coordinate, or not summing to one).
+    OutsideSupport,
+    /// A parameter was outside its documented range (the message of the function says which).
+    InvalidParameter,
+    /// An update would have made a learned parameter NaN or infinite; it was not applied.
+    NonFiniteUpdate,
+    /// A stored blob failed its integrity check (bad length, magic, version or CRC).
+    CorruptedState,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::Empty => f.write_str("empty input"),
+            Error::LengthMismatch { expected, found } => {
+                write!(f, "length mismatch: expected {expected}, found {found}")
+            }
+            Error::Nan { index } => write!(f, "NaN input at index {index}"),
+            Error::NotFinite { index } => write!(f, "infinite input at index {index}"),
+            Error::AllMasked => f.write_str("every action is masked"),
+            Error::TooFewActions {
+                requested,
+                available,
+            } => write!(
+                f,
+                "{requested} distinct actions requested but only {available} are unmasked"
+            ),
+            Error::InvalidTemperature => {
+                f.write_str("temperature must be finite and strictly positive")
+            }
+            Error::BufferTooSmall { needed, found } => {
+                write!(f, "buffer too small: needed {needed}, found {found}")
+            }
+            Error::OutsideSupport => f.write_str("point outside the distribution's support"),
+            Error::InvalidParameter => f.write_str("parameter outside its documented range"),
+            Error::NonFiniteUpdate => {
+                f.write_str("update would make a parameter non-finite; state left unchanged")
+            }
+            Error::CorruptedState => f.write_str("stored state is corrupted or of another version"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod binary;
+pub mod categorical;
+pub mod concrete;
+#[cfg(feature = "defmt")]
+mod defmt;
+mod error;
+mod logits;
+pub mod noise;
+pub mod scalar;
+pub mod straight_through;
+mod temperature;
+pub mod topk;
+#[cfg(feature = "vectors")]
+pub mod vectors;
+
+pub use error::Error;
+pub use scalar::Scalar;
+pub use temperature::Temperature;

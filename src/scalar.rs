@@ -1,0 +1,182 @@
+//! The one numeric abstraction every sampler, estimator and learner is written over.
+//!
+//! [`Scalar`] is sealed: it is implemented for `f32` (all transcendental maths through `libm`,
+//! so the host and every Cortex-M core compute the same bits) and, behind the `fixed` feature,
+//! for the crate's fixed-point type. Algorithms above this layer use only what the trait offers,
+//! so an algorithm is written once and runs in both.
+//!
+//! Arithmetic through the operators never panics: `f32` follows IEEE 754, the fixed-point type
+//! saturates.
+
+use core::fmt::Debug;
+use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+
+mod float;
+
+pub(crate) mod sealed {
+    /// Keeps [`Scalar`](super::Scalar) closed: the samplers' guarantees rest on the exact
+    /// behaviour of each implementation.
+    pub trait Sealed {}
+}
+
+/// A real number type the samplers can compute with: `f32`, or fixed point behind `fixed`.
+///
+/// The transcendental functions are only required on the domain the samplers use them on; each
+/// implementation documents its error bound there. Outside that domain they still return a value
+/// (never panic), but the value is unspecified.
+pub trait Scalar:
+    sealed::Sealed
+    + Copy
+    + Default
+    + PartialOrd
+    + Debug
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+{
+    /// Zero.
+    const ZERO: Self;
+    /// One.
+    const ONE: Self;
+    /// One half.
+    const HALF: Self;
+    /// The natural logarithm of 2.
+    const LN_2: Self;
+    /// The largest finite value.
+    const MAX: Self;
+    /// The most negative finite value.
+    const LOWEST: Self;
+    /// The value the samplers write for "log of zero" (the log-probability of a masked action):
+    /// `-inf` for `f32`, [`LOWEST`](Self::LOWEST) in fixed point.
+    const NEG_LOG_ZERO: Self;
+    /// The spacing of values near one (`f32::EPSILON`, or one LSB in fixed point); the
+    /// samplers' tolerances are stated in multiples of it.
+    const EPSILON: Self;
+    /// The smallest temperature [`Temperature::new`](crate::Temperature::new) accepts: any
+    /// positive `f32`; in fixed point the smallest λ whose reciprocal does not saturate.
+    const MIN_TEMPERATURE: Self;
+
+    /// The integer `n`, saturated to the representable range.
+    fn from_i32(n: i32) -> Self;
+    /// The nearest representable value to `x` (saturating in fixed point). For host-side
+    /// set-up, tests and reports: the samplers never call it, so fixed-point firmware links no
+    /// floating-point code through it.
+    fn from_f64(x: f64) -> Self;
+    /// The exact value as `f64`. For tests and reports; the samplers never call it.
+    fn to_f64(self) -> f64;
+    /// The raw representation (`f32::to_bits`, or the fixed-point integer reinterpreted), for
+    /// bit-exact comparison of host and target results.
+    fn to_bits(self) -> u32;
+
+    /// `true` for NaN (`f32` only; fixed point has none).
+    fn is_nan(self) -> bool;
+    /// `true` unless the value is NaN or infinite (always `true` in fixed point).
+    fn is_finite(self) -> bool;
+    /// `true` for `-inf`, the `f32` spelling of a masked logit (always `false` in fixed point).
+    fn is_neg_infinity(self) -> bool;
+    /// `true` for `+inf` (always `false` in fixed point).
+    fn is_pos_infinity(self) -> bool;
+
+    /// The larger of two values (`other` if `self` is NaN).
+    fn max(self, other: Self) -> Self;
+    /// The smaller of two values (`other` if `self` is NaN).
+    fn min(self, other: Self) -> Self;
+    /// Absolute value.
+    fn abs(self) -> Self;
+
+    /// `e^x`. Used by the samplers on `x <= 0` (after subtracting a maximum), where it lies in
+    /// `[0, 1]`.
+    fn exp(self) -> Self;
+    /// `ln x` for `x > 0`.
+    fn ln(self) -> Self;
+    /// `ln(1 + x)` for `x > -1`, accurate near `x = 0`.
+    fn ln_1p(self) -> Self;
+    /// Square root of `x >= 0`.
+    fn sqrt(self) -> Self;
+
+    /// A uniform variate on the open interval (0, 1) from one 32-bit random word.
+    fn uniform_from_word(word: u32) -> Self;
+    /// A standard exponential variate `-ln U` from one 32-bit random word.
+    fn exponential_from_word(word: u32) -> Self;
+    /// A standard Gumbel variate `-ln(-ln U)` from one 32-bit random word.
+    fn gumbel_from_word(word: u32) -> Self;
+    /// A standard logistic variate `ln U - ln(1 - U)` from one 32-bit random word.
+    fn logistic_from_word(word: u32) -> Self;
+}
+
+/// `ln(1 + e^x)`, the softplus, without overflow for large `x` or loss for very negative `x`.
+pub(crate) fn softplus<S: Scalar>(x: S) -> S {
+    let positive_part = x.max(S::ZERO);
+    positive_part + (-x.abs()).exp().ln_1p()
+}
+
+/// The logistic sigmoid `1 / (1 + e^-x)`, computed from `e^-|x|` so it never overflows.
+pub(crate) fn sigmoid<S: Scalar>(x: S) -> S {
+    let e = (-x.abs()).exp();
+    let r = S::ONE / (S::ONE + e);
+    if x >= S::ZERO { r } else { e * r }
+}
+
+/// A one-pass, overflow-free `ln Σ e^{a_i}`: keeps the running maximum `m` and `Σ e^{a_i - m}`,
+/// rescaling when a larger term arrives, so every exponential is of a non-positive number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LogSumExp<S> {
+    max: S,
+    scaled_sum: S,
+    empty: bool,
+}
+
+impl<S: Scalar> LogSumExp<S> {
+    pub(crate) fn new() -> Self {
+        Self {
+            max: S::NEG_LOG_ZERO,
+            scaled_sum: S::ZERO,
+            empty: true,
+        }
+    }
+
+    pub(crate) fn push(&mut self, a: S) {
+        if a.is_neg_infinity() {
+            // e^-inf = 0 adds nothing (and -inf - -inf would be NaN).
+            return;
+        }
+        if self.empty {
+            self.max = a;
+            self.scaled_sum = S::ONE;
+            self.empty = false;
+        } else if a > self.max {
+            self.scaled_sum = self.scaled_sum * (self.max - a).exp() + S::ONE;
+            self.max = a;
+        } else {
+            self.scaled_sum += (a - self.max).exp();
+        }
+    }
+
+    /// The log-sum-exp of everything pushed ([`Scalar::NEG_LOG_ZERO`] if nothing was).
+    pub(crate) fn value(&self) -> S {
+        if self.empty {
+            S::NEG_LOG_ZERO
+        } else {
+            self.max + self.scaled_sum.ln()
+        }
+    }
+}
+
+/// `n` as a scalar, saturating (counts of actions are far below `i32::MAX` in practice).
+pub(crate) fn from_count<S: Scalar>(n: usize) -> S {
+    S::from_i32(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+/// `ln((n - 1)!)`, the normalising constant of the Concrete densities over `n` categories.
+pub(crate) fn ln_factorial_of_predecessor<S: Scalar>(n: usize) -> S {
+    let mut total = S::ZERO;
+    for i in 2..n {
+        total += from_count::<S>(i).ln();
+    }
+    total
+}
