@@ -6,7 +6,10 @@
 use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{ErrorType, OutputPin};
 use gumbel::{Scalar, categorical};
-use rand_core::Rng;
+use rand_core::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro128PlusPlus;
+
+use crate::suite;
 
 /// The number of actions.
 pub const ACTIONS: usize = 4;
@@ -59,6 +62,31 @@ where
     }
     delay.delay_ms(PAUSE_MS);
     Ok(action)
+}
+
+/// The real boards' program: runs the on-target [`suite`], then decides and acts forever,
+/// logging each action. If the suite fails, the pin stays on (a steadily lit LED) and nothing
+/// is decided. `seed` should come from the board's hardware random source.
+pub fn run<P: OutputPin, D: DelayNs>(mut pin: P, mut delay: D, seed: u64) -> ! {
+    say!("gumbel firmware: on-target suite");
+    if suite::run().is_err() {
+        say!("suite FAILED: the pin stays on, no decisions are made");
+        let _ = pin.set_high();
+        loop {
+            delay.delay_ms(PAUSE_MS);
+        }
+    }
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+    let logits = logits::<f32>();
+    loop {
+        match step(&mut rng, &logits, &mut pin, &mut delay) {
+            Ok(action) => say!("action {}", action),
+            Err(_) => {
+                say!("step failed: retrying after a pause");
+                delay.delay_ms(PAUSE_MS);
+            }
+        }
+    }
 }
 
 /// A pin wired active-low (an LED between the supply and the pin, as on the nRF52840-DK):
