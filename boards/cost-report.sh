@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 for board in "${boards[@]}"; do
     echo "==> $board: run" >&2
     (cd "$board" && cargo run --release --quiet) >"$work/$board.log"
-    grep '^cost [a-z_0-9]* ' "$work/$board.log" | grep -v ERROR | sed "s/^cost /$board /" >>"$work/costs"
+    grep -E '^cost [a-z_0-9]+ [a-z0-9]+ [0-9]+ [0-9]+$' "$work/$board.log" | sed "s/^cost /$board /" >>"$work/costs"
     target=$(sed -n 's/^target = "\(.*\)"/\1/p' "$board/.cargo/config.toml")
     elf="$board/target/$target/release/gumbel-board-$board"
     echo "==> $board: flash probes" >&2
