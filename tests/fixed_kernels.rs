@@ -51,7 +51,6 @@ fn word(upper: bool, j: u64) -> u32 {
     ((j - 1) / 2) as u32 | (u32::from(upper) << 31)
 }
 
-
 /// Deviation thresholds (in LSB) at which the sampling-distribution bound is evaluated.
 const THRESHOLDS: [f64; 12] = [
     0.6, 0.75, 1.0, 1.5, 2.0, 4.0, 8.0, 16.0, 64.0, 256.0, 1024.0, 4096.0,
@@ -65,7 +64,10 @@ fn tv_bound(k: f64, exceed: &[u64; THRESHOLDS.len()]) -> (f64, f64) {
         .zip(exceed)
         .map(|(&delta, &n)| {
             let p = n as f64 / 2f64.powi(32);
-            ((2.0 * delta * LSB).exp_m1() * (1.0 - 1.0 / k) + k * p, delta)
+            (
+                (2.0 * delta * LSB).exp_m1() * (1.0 - 1.0 / k) + k * p,
+                delta,
+            )
         })
         .fold((f64::INFINITY, 0.0), |a, b| if b.0 < a.0 { b } else { a })
 }
@@ -74,7 +76,11 @@ fn tv_bound(k: f64, exceed: &[u64; THRESHOLDS.len()]) -> (f64, f64) {
 fn exact_noise(upper: bool, j: u64) -> [f64; 3] {
     let t = j as f64 * 2f64.powi(-33);
     let (ln_t, ln_1m_t) = (t.ln(), (-t).ln_1p());
-    let (ln_u, ln_1m_u) = if upper { (ln_1m_t, ln_t) } else { (ln_t, ln_1m_t) };
+    let (ln_u, ln_1m_u) = if upper {
+        (ln_1m_t, ln_t)
+    } else {
+        (ln_t, ln_1m_t)
+    };
     [-(-ln_u).ln(), -ln_u, ln_u - ln_1m_u]
 }
 
@@ -114,7 +120,8 @@ fn noise_error_over_every_word() {
             let deviation = if low == 1 {
                 f64::INFINITY
             } else {
-                error_lsb(found[0], gumbel_at_lower_edge).max(error_lsb(found[0], gumbel_at_upper_edge))
+                error_lsb(found[0], gumbel_at_lower_edge)
+                    .max(error_lsb(found[0], gumbel_at_upper_edge))
             };
             gumbel_at_lower_edge = gumbel_at_upper_edge;
             let words = (high - low) / 2 + 1;
@@ -147,7 +154,9 @@ fn noise_error_over_every_word() {
     }
     for k in [2.0, 6.0, 16.0, 64.0, 256.0] {
         let (bound, delta) = tv_bound(k, &exceed);
-        eprintln!("  K = {k}: TV(fixed Gumbel-max, softmax) <= {bound:.3e} (at delta = {delta} LSB)");
+        eprintln!(
+            "  K = {k}: TV(fixed Gumbel-max, softmax) <= {bound:.3e} (at delta = {delta} LSB)"
+        );
     }
     // The bounds stated in the kernels' documentation.
     assert!(worst[0] <= 0.5 + 1.0 / 32.0, "gumbel {}", worst[0]);
@@ -234,7 +243,10 @@ fn exp_error_over_every_input() {
     worst_nonpositive = worst_nonpositive.max((-12f64).exp() / LSB);
     eprintln!("exp: max error {worst_nonpositive:.6} LSB over every x <= 0");
     eprintln!("exp: max error 0.5 LSB + {worst_relative:.3e} relative over 0 < x <= 10.397");
-    assert!(worst_nonpositive <= 0.5 + 1.0 / 4096.0, "{worst_nonpositive}");
+    assert!(
+        worst_nonpositive <= 0.5 + 1.0 / 4096.0,
+        "{worst_nonpositive}"
+    );
     assert!(worst_relative <= 2f64.powi(-30), "{worst_relative}");
 }
 
@@ -290,15 +302,37 @@ fn multiplication_and_division_round_to_nearest_and_saturate() {
         }
         let q = i128::from((fa / fb).bits());
         if b == 0 {
-            assert_eq!(q, a.signum() * if a < 0 { -i128::from(i32::MIN) } else { i128::from(i32::MAX) });
+            assert_eq!(
+                q,
+                a.signum()
+                    * if a < 0 {
+                        -i128::from(i32::MIN)
+                    } else {
+                        i128::from(i32::MAX)
+                    }
+            );
         } else if q == i128::from(i32::MAX) || q == i128::from(i32::MIN) {
-            assert!((2 * (a << 16) - (2 * q - q.signum()) * b).signum() == (q * b).signum() || (q * b - (a << 16)).abs() * 2 <= b.abs());
+            assert!(
+                (2 * (a << 16) - (2 * q - q.signum()) * b).signum() == (q * b).signum()
+                    || (q * b - (a << 16)).abs() * 2 <= b.abs()
+            );
         } else {
             // |q - a/b · 2^16| <= 1/2  <=>  |2(q·b - a·2^16)| <= |b|.
             assert!((2 * (q * b - (a << 16))).abs() <= b.abs(), "{a} / {b}");
         }
     };
-    let extremes = [i32::MIN, i32::MIN + 1, -65536, -1, 0, 1, 65536, 3, i32::MAX - 1, i32::MAX];
+    let extremes = [
+        i32::MIN,
+        i32::MIN + 1,
+        -65536,
+        -1,
+        0,
+        1,
+        65536,
+        3,
+        i32::MAX - 1,
+        i32::MAX,
+    ];
     for &a in &extremes {
         for &b in &extremes {
             check(a, b);

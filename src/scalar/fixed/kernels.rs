@@ -425,7 +425,10 @@ mod tests {
             assert!((e as f64 - ideal).abs() <= 0.5 + 1e-6, "exp table {j}");
         }
         assert!((LN2_Q56 as f64 / 2f64.powi(56) - core::f64::consts::LN_2).abs() < 1e-16);
-        assert_eq!(LN2_Q32, (core::f64::consts::LN_2 * 2f64.powi(32)).round() as i64);
+        assert_eq!(
+            LN2_Q32,
+            (core::f64::consts::LN_2 * 2f64.powi(32)).round() as i64
+        );
     }
 
     /// The Q32 logarithm at every 24-bit mantissa (2^23 of them) and at the ends of the 32-bit
@@ -440,7 +443,15 @@ mod tests {
         for m in (1u64 << 23)..(1 << 24) {
             check(m);
         }
-        for x in [1, 2, 3, u64::from(u32::MAX), 1 << 33, (1 << 33) - 1, u64::MAX] {
+        for x in [
+            1,
+            2,
+            3,
+            u64::from(u32::MAX),
+            1 << 33,
+            (1 << 33) - 1,
+            u64::MAX,
+        ] {
             check(x);
         }
         eprintln!("ln_q32: max error {:.4} units of 2^-32", worst);
