@@ -1,0 +1,216 @@
+//! The checks only the fixed-point path needs: Concrete accuracy against f64 from the same random
+//! words, Gumbel-max against softmax at 10^6 draws (the TV bound of `gumbel::Fixed`), masking
+//! by explicit mask, the minimum temperature, and saturation instead of panics.
+#![cfg(feature = "fixed")]
+
+use gumbel::{
+    Error, Fixed, Scalar, Temperature, binary, categorical, concrete, straight_through, topk,
+};
+use rand_core::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro128PlusPlus;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+const LSB: f64 = 1.0 / 65536.0;
+
+fn rng(seed: u64) -> Xoshiro128PlusPlus {
+    Xoshiro128PlusPlus::seed_from_u64(seed)
+}
+
+/// The exact Gumbel noise of a word: `U = t` or `1 - t` with `t = (2m + 1) · 2^-33`.
+fn exact_gumbel(word: u32) -> f64 {
+    let t = f64::from(((word & 0x7FFF_FFFF) << 1) | 1) * 2f64.powi(-33);
+    let ln_u = if word >> 31 == 1 {
+        (-t).ln_1p()
+    } else {
+        t.ln()
+    };
+    -(-ln_u).ln()
+}
+
+fn softmax(z: &[f64]) -> Vec<f64> {
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
+    let s: f64 = e.iter().sum();
+    e.iter().map(|v| v / s).collect()
+}
+
+/// Logits spread over ±`spread` (a fixed pseudo-random pattern), as fixed-point values.
+fn logits(k: usize, spread: f64) -> Vec<Fixed> {
+    (0..k)
+        .map(|i| Fixed::from_f64(spread * (i as f64 * 2.399_963).sin()))
+        .collect()
+}
+
+/// Every coordinate of a fixed-point Concrete sample against `softmax((logits + G)/λ)` in f64,
+/// with `G` the exact noise of the same words: the whole error of the path (noise, division,
+/// exponential, normalisation). Target: 2^-14 for λ >= 0.1 and K <= 16 (the sum of K
+/// exponentials, each rounded to I16F16, grows the error like √K: K = 64 is printed, and
+/// checked against 2^-12).
+#[test]
+fn concrete_probabilities_are_within_2_pow_minus_14_of_f64_for_lambda_at_least_0_1() {
+    let mut overall = 0f64;
+    let mut large_k = 0f64;
+    for (seed, k) in [2usize, 6, 16, 64].into_iter().enumerate() {
+        for lambda in [0.1, 0.2, 0.5, 1.0, 2.0, 10.0] {
+            let logits = logits(k, 3.0);
+            let temperature = Temperature::new(Fixed::from_f64(lambda)).unwrap();
+            let lambda = temperature.get().to_f64();
+            let mut rng = rng(seed as u64);
+            let mut worst = 0f64;
+            let mut x = vec![Fixed::ZERO; k];
+            for _ in 0..20_000 {
+                let mut words = rng.clone();
+                concrete::sample(&mut rng, &logits, None, temperature, &mut x).unwrap();
+                let z: Vec<f64> = logits
+                    .iter()
+                    .map(|l| (l.to_f64() + exact_gumbel(words.next_u32())) / lambda)
+                    .collect();
+                for (found, exact) in x.iter().zip(softmax(&z)) {
+                    worst = worst.max((found.to_f64() - exact).abs());
+                }
+            }
+            eprintln!(
+                "concrete K = {k:2}, lambda = {lambda:.4}: max |x - x_f64| = {:.3} LSB",
+                worst / LSB
+            );
+            if k <= 16 {
+                overall = overall.max(worst);
+            } else {
+                large_k = large_k.max(worst);
+            }
+        }
+    }
+    eprintln!(
+        "concrete: max error {:.3} LSB = 2^{:.2} for K <= 16; {:.3} LSB for K = 64",
+        overall / LSB,
+        overall.log2(),
+        large_k / LSB
+    );
+    assert!(overall <= 2f64.powi(-14), "{overall}");
+    assert!(large_k <= 2f64.powi(-12), "{large_k}");
+}
+
+/// 10^6 Gumbel-max draws against softmax by chi-square. The TV bound for K = 6 (7.8e-5, see
+/// `gumbel::Fixed`) moves no cell by more than 78 expected draws in 10^6, far below the
+/// statistic's noise; a sampler off by the noise's full LSB scale would not be.
+#[test]
+fn gumbel_max_matches_softmax_at_a_million_draws() {
+    let logits = logits(6, 2.0);
+    let p = softmax(&logits.iter().map(|l| l.to_f64()).collect::<Vec<_>>());
+    let mut rng = rng(11);
+    let mut counts = [0u64; 6];
+    let n = 1_000_000;
+    for _ in 0..n {
+        counts[categorical::sample(&mut rng, &logits).unwrap()] += 1;
+    }
+    let statistic: f64 = counts
+        .iter()
+        .zip(&p)
+        .map(|(&c, &p)| (c as f64 - n as f64 * p).powi(2) / (n as f64 * p))
+        .sum();
+    let p_value = ChiSquared::new(5.0).unwrap().sf(statistic);
+    eprintln!("fixed Gumbel-max, 10^6 draws, K = 6: chi-square {statistic:.2}, p = {p_value:.3}");
+    assert!(p_value > 1e-4, "p = {p_value}");
+}
+
+#[test]
+fn all_masked_is_an_error() {
+    let logits = logits(4, 1.0);
+    let none = [false; 4];
+    let lambda = Temperature::new(Fixed::HALF).unwrap();
+    let mut out = [Fixed::ZERO; 4];
+    let mut rng = rng(3);
+    assert_eq!(
+        categorical::sample_masked(&mut rng, &logits, &none),
+        Err(Error::AllMasked)
+    );
+    assert_eq!(
+        categorical::sample_with_noise(&mut rng, &logits, Some(&none), &mut out),
+        Err(Error::AllMasked)
+    );
+    let (mut indices, mut keys) = ([0usize; 1], [Fixed::ZERO; 1]);
+    assert_eq!(
+        topk::top_k(&mut rng, &logits, Some(&none), &mut indices, &mut keys),
+        Err(Error::AllMasked)
+    );
+    assert_eq!(
+        concrete::sample(&mut rng, &logits, Some(&none), lambda, &mut out),
+        Err(Error::AllMasked)
+    );
+    assert_eq!(
+        concrete::sample_log(&mut rng, &logits, Some(&none), lambda, &mut out),
+        Err(Error::AllMasked)
+    );
+    assert_eq!(
+        straight_through::sample(&mut rng, &logits, Some(&none), lambda, &mut out),
+        Err(Error::AllMasked)
+    );
+    // Nothing was drawn by the refused calls.
+    assert_eq!(rng.next_u32(), self::rng(3).next_u32());
+    // A masked action is never drawn and gets exactly 0 (or the log of 0).
+    let allowed = [true, false, true, false];
+    for _ in 0..1000 {
+        let k = categorical::sample_masked(&mut rng, &logits, &allowed).unwrap();
+        assert!(allowed[k]);
+        concrete::sample(&mut rng, &logits, Some(&allowed), lambda, &mut out).unwrap();
+        assert_eq!((out[1], out[3]), (Fixed::ZERO, Fixed::ZERO));
+        concrete::sample_log(&mut rng, &logits, Some(&allowed), lambda, &mut out).unwrap();
+        assert_eq!((out[1], out[3]), (Fixed::NEG_LOG_ZERO, Fixed::NEG_LOG_ZERO));
+    }
+}
+
+#[test]
+fn minimum_temperature_is_2_pow_minus_10() {
+    assert_eq!(Fixed::MIN_TEMPERATURE.to_f64(), 2f64.powi(-10));
+    assert!(Temperature::new(Fixed::MIN_TEMPERATURE).is_ok());
+    for bad in [
+        Fixed::MIN_TEMPERATURE - Fixed::EPSILON,
+        Fixed::ZERO,
+        -Fixed::ONE,
+    ] {
+        assert_eq!(Temperature::new(bad), Err(Error::InvalidTemperature));
+    }
+    // At the minimum, the binary Concrete's (logit + L)/λ stays unsaturated for |logit| <= 9
+    // and every logistic draw, the extremes included.
+    let lambda = Temperature::new(Fixed::MIN_TEMPERATURE).unwrap();
+    for logit in [Fixed::from_i32(9), Fixed::from_i32(-9)] {
+        for word in [0, 1, 0x7FFF_FFFF, 0x8000_0000, u32::MAX] {
+            let y = binary::relax_logit(logit, Fixed::logistic_from_word(word), lambda).unwrap();
+            assert!(
+                y > Fixed::LOWEST && y < Fixed::MAX,
+                "{logit:?} {word:#x}: {y:?}"
+            );
+        }
+    }
+}
+
+/// The extremes of the range: saturation, never a panic (overflow checks are on in tests), and
+/// samples that stay valid.
+#[test]
+fn extreme_inputs_saturate_without_panicking() {
+    let extremes = [Fixed::LOWEST, Fixed::MAX, Fixed::ZERO, -Fixed::EPSILON];
+    for &a in &extremes {
+        for &b in &extremes {
+            let _ = (a + b, a - b, a * b, a / b, -a, a.abs());
+            let _ = (a.exp(), a.ln(), a.ln_1p(), a.sqrt());
+        }
+    }
+    assert_eq!(Fixed::LOWEST - Fixed::ONE, Fixed::LOWEST);
+    assert_eq!(-Fixed::LOWEST, Fixed::MAX);
+    assert_eq!(Fixed::MAX * Fixed::MAX, Fixed::MAX);
+    assert_eq!(Fixed::LOWEST / Fixed::EPSILON, Fixed::LOWEST);
+    assert_eq!(-Fixed::ONE / Fixed::ZERO, Fixed::LOWEST);
+    assert_eq!(Fixed::ZERO / Fixed::ZERO, Fixed::ZERO);
+    let logits = [Fixed::MAX, Fixed::LOWEST, Fixed::ZERO, Fixed::MAX];
+    let mut rng = rng(5);
+    let lambda = Temperature::new(Fixed::MIN_TEMPERATURE).unwrap();
+    let mut x = [Fixed::ZERO; 4];
+    for _ in 0..10_000 {
+        let k = categorical::sample(&mut rng, &logits).unwrap();
+        assert!(k == 0 || k == 3);
+        concrete::sample(&mut rng, &logits, None, lambda, &mut x).unwrap();
+        let sum: f64 = x.iter().map(|v| v.to_f64()).sum();
+        assert!(x.iter().all(|v| *v >= Fixed::ZERO && *v <= Fixed::ONE));
+        assert!((sum - 1.0).abs() <= 4.0 * 4.0 * LSB, "{sum}");
+    }
+}
