@@ -457,3 +457,32 @@ fn a_million_concrete_draws_are_all_finite() {
         assert!(y.iter().all(|v| v.is_finite()));
     }
 }
+
+#[test]
+fn relaxed_bernoulli_boundary_samples_never_give_nan_or_inf() {
+    // PyTorch #18254 (λ = 0.05, logit −5: sample 0.0, log_prob NaN) and TFP #1738 (λ = 0.005:
+    // log_prob inf; λ = 0: NaN sample). Here the logit-space density is finite for every sample,
+    // the x-space density is finite or refuses a point that rounded onto the boundary, and λ = 0
+    // is refused up front.
+    assert_eq!(Temperature::new(0.0f32), Err(Error::InvalidTemperature));
+    let mut rng = rng(26);
+    let mut on_boundary = 0;
+    for lambda in [0.05f32, 0.005] {
+        let t = Temperature::new(lambda).unwrap();
+        for _ in 0..100_000 {
+            let y = binary::sample_logit(&mut rng, -5.0f32, t).unwrap();
+            assert!(y.is_finite());
+            assert!(binary::log_density_logit(-5.0, t, y).unwrap().is_finite());
+            let x = 1.0 / (1.0 + (-y).exp());
+            match binary::log_density(-5.0, t, x) {
+                Ok(d) => assert!(d.is_finite(), "λ={lambda} x={x:e}: {d}"),
+                Err(e) => {
+                    assert_eq!(e, Error::OutsideSupport);
+                    on_boundary += 1;
+                }
+            }
+        }
+    }
+    // The peers' failure does occur at these temperatures: most samples round onto the boundary.
+    assert!(on_boundary > 100_000, "only {on_boundary} boundary samples");
+}
