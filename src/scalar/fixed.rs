@@ -18,14 +18,14 @@
 //! | `exp` | `0 < x <= 10.397` | 0.5 LSB + 2^-30 relative |
 //! | `sqrt`, `*`, `/` | all | 0.5 LSB (correctly rounded) |
 //! | `gumbel_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5180) |
-//! | `exponential_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5156) |
+//! | `exponential_from_word` | every word with `-ln U >= 2^-17` | 0.5 + 2^-5 LSB (measured 0.5156) |
 //! | `logistic_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5207) |
 //!
 //! # Noise from a random word
 //! Read like the `f32` kernels: the top bit chooses `U = t` or `U = 1 - t`, and the low 31 bits
 //! give the distance `t = (2m + 1) · 2^-33` from the nearer end, kept to 22 significant bits
-//! (`f32` keeps 24). Ranges: Gumbel `[-3.13, 22.87]`, exponential `[0, 22.87]` (the smallest
-//! values round to 0: `-ln U` is below half an LSB for `U > 1 - 2^-17`), logistic
+//! (`f32` keeps 24). Ranges: Gumbel `[-3.13, 22.87]`, exponential `[2^-16, 22.87]` (`-ln U`
+//! below half an LSB, for `U > 1 - 2^-17`, is raised to one LSB: no word gives 0), logistic
 //! `[-22.87, 22.87]`, uniform `[2^-16, 1 - 2^-16]` with 2^15 values.
 //!
 //! # How far fixed-point Gumbel-max is from the exact softmax

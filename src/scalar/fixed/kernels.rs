@@ -362,11 +362,13 @@ fn exponential_q32(upper: bool, j: u64) -> i64 {
     }
 }
 
-/// Standard exponential noise `-ln U`, in `[0, 22.87]`. Error at most `0.5 + 2^-5` LSB against
-/// the exact `-ln U` of the word's own `U`.
+/// Standard exponential noise `-ln U`, in `[2^-16, 22.87]`. Error at most `0.5 + 2^-5` LSB
+/// against the exact `-ln U` of the word's own `U`, except that the values below half an LSB
+/// (`U > 1 - 2^-17`, probability 2^-17) are raised to one LSB rather than rounded to 0, which
+/// no noise kernel may return.
 pub(crate) fn exponential_from_word(word: u32) -> i32 {
     let (upper, j) = split_word(word);
-    round_q32_to_q16(exponential_q32(upper, j))
+    round_q32_to_q16(exponential_q32(upper, j)).max(1)
 }
 
 /// Standard Gumbel noise `-ln(-ln U)`, in `[-3.13, 22.87]`. Error at most `0.5 + 2^-5` LSB
