@@ -1,19 +1,92 @@
-//! The checks only the fixed-point path needs: Concrete accuracy against f64 from the same random
-//! words, Gumbel-max against softmax at 10^6 draws (the TV bound of `gumbel::Fixed`), masking
-//! by explicit mask, the minimum temperature, and saturation instead of panics.
+//! The statistical suite (`tests/common/suite.rs`, shared with `f32`) run for `gumbel::Fixed`,
+//! and the checks only the fixed-point path needs: Concrete accuracy against f64 from the same
+//! random words, Gumbel-max against softmax at 10^6 draws (the TV bound of `gumbel::Fixed`),
+//! masking by explicit mask, the minimum temperature, and saturation instead of panics.
 #![cfg(feature = "fixed")]
 
+mod common;
+
+use common::suite::{self, draws_to_detect_one_percent};
+use common::{ALPHA, chi_square_p, rng, softmax};
 use gumbel::{
     Error, Fixed, Scalar, Temperature, binary, categorical, concrete, straight_through, topk,
 };
-use rand_core::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro128PlusPlus;
-use statrs::distribution::{ChiSquared, ContinuousCDF};
+use rand_core::Rng;
 
 const LSB: f64 = 1.0 / 65536.0;
 
-fn rng(seed: u64) -> Xoshiro128PlusPlus {
-    Xoshiro128PlusPlus::seed_from_u64(seed)
+/// `|Σ x − 1|` for a fixed-point Concrete sample of `k` coordinates: each `x_k = e_k · r` is
+/// rounded (K half-LSBs), and `r`, the rounded `1 / Σ e`, is off by half an LSB, which the sum
+/// `Σ e <= K` scales to at most K half-LSBs.
+fn sum_bound(k: usize) -> f64 {
+    k as f64 * LSB
+}
+
+fn scattered(k: usize, spread: f64) -> Vec<f64> {
+    (0..k)
+        .map(|i| spread * (i as f64 * 2.399_963).sin())
+        .collect()
+}
+
+#[test]
+fn gumbel_max_matches_softmax() {
+    for (seed, logits) in [
+        (1, vec![0.0, 1.0]),
+        (2, vec![0.3, -1.2, 2.0, 0.0]),
+        (3, scattered(16, 2.0)),
+        (4, scattered(256, 3.0)),
+        (5, (0..16).map(|i| i as f64 * 20.0 / 15.0).collect()),
+    ] {
+        let n = draws_to_detect_one_percent(&softmax(&logits), &logits);
+        suite::gumbel_max_matches_softmax::<Fixed>(seed, &logits, None, n);
+    }
+}
+
+#[test]
+fn gumbel_max_matches_softmax_masked_and_at_the_ends_of_the_range() {
+    let logits = scattered(8, 1.5);
+    let allowed = [true, false, true, true, false, true, true, false];
+    let n = draws_to_detect_one_percent(
+        &suite::reference_probabilities::<Fixed>(&suite::to_scalars(&logits), Some(&allowed)),
+        &logits,
+    );
+    suite::gumbel_max_matches_softmax::<Fixed>(6, &logits, Some(&allowed), n);
+    // Equal logits at the ends of the range are a fair coin (the noise is not swallowed).
+    suite::gumbel_max_matches_softmax::<Fixed>(8, &[32767.0, 32767.0], None, 100_000);
+    suite::gumbel_max_matches_softmax::<Fixed>(9, &[-32768.0; 3], None, 100_000);
+}
+
+#[test]
+fn top_k_matches_plackett_luce() {
+    let logits = [0.5, -0.3, 1.2, 0.0, -1.0];
+    let n = draws_to_detect_one_percent(&softmax(&logits), &logits);
+    suite::top_k_matches_plackett_luce::<Fixed>(13, &logits, 2, n);
+    suite::top_k_matches_plackett_luce::<Fixed>(14, &logits, 3, n);
+}
+
+#[test]
+fn concrete_argmax_matches_softmax_at_every_temperature() {
+    let logits = [0.3, -1.2, 2.0, 0.0];
+    let n = draws_to_detect_one_percent(&softmax(&logits), &logits);
+    for (seed, lambda) in [(15, 0.1), (16, 1.0), (17, 5.0)] {
+        suite::concrete_argmax_matches_softmax::<Fixed>(seed, &logits, lambda, n, sum_bound(4));
+    }
+}
+
+#[test]
+fn noise_and_binary_concrete_match_their_distributions() {
+    suite::noise_matches_cdfs::<Fixed>(24, 200_000);
+    suite::binary_concrete_matches_cdf::<Fixed>(21, 0.7, 2.0 / 3.0, 100_000);
+    suite::binary_concrete_matches_cdf::<Fixed>(22, -1.3, 0.1, 100_000);
+}
+
+#[test]
+fn edge_cases() {
+    suite::extreme_words_give_valid_samples::<Fixed>(sum_bound(4));
+    suite::bad_input_is_refused_without_drawing::<Fixed>();
+    suite::densities_refuse_points_outside_the_support::<Fixed>();
+    suite::single_action::<Fixed>();
+    suite::ties_go_to_the_lowest_index::<Fixed>();
 }
 
 /// The exact Gumbel noise of a word: `U = t` or `1 - t` with `t = (2m + 1) · 2^-33`.
@@ -27,18 +100,9 @@ fn exact_gumbel(word: u32) -> f64 {
     -(-ln_u).ln()
 }
 
-fn softmax(z: &[f64]) -> Vec<f64> {
-    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
-    let s: f64 = e.iter().sum();
-    e.iter().map(|v| v / s).collect()
-}
-
-/// Logits spread over ±`spread` (a fixed pseudo-random pattern), as fixed-point values.
+/// Logits spread over ±`spread`, as fixed-point values.
 fn logits(k: usize, spread: f64) -> Vec<Fixed> {
-    (0..k)
-        .map(|i| Fixed::from_f64(spread * (i as f64 * 2.399_963).sin()))
-        .collect()
+    suite::to_scalars(&scattered(k, spread))
 }
 
 /// Every coordinate of a fixed-point Concrete sample against `softmax((logits + G)/λ)` in f64,
@@ -96,21 +160,15 @@ fn concrete_probabilities_are_within_2_pow_minus_14_of_f64_for_lambda_at_least_0
 #[test]
 fn gumbel_max_matches_softmax_at_a_million_draws() {
     let logits = logits(6, 2.0);
-    let p = softmax(&logits.iter().map(|l| l.to_f64()).collect::<Vec<_>>());
+    let p = suite::reference_probabilities(&logits, None);
     let mut rng = rng(11);
     let mut counts = [0u64; 6];
-    let n = 1_000_000;
-    for _ in 0..n {
+    for _ in 0..1_000_000 {
         counts[categorical::sample(&mut rng, &logits).unwrap()] += 1;
     }
-    let statistic: f64 = counts
-        .iter()
-        .zip(&p)
-        .map(|(&c, &p)| (c as f64 - n as f64 * p).powi(2) / (n as f64 * p))
-        .sum();
-    let p_value = ChiSquared::new(5.0).unwrap().sf(statistic);
-    eprintln!("fixed Gumbel-max, 10^6 draws, K = 6: chi-square {statistic:.2}, p = {p_value:.3}");
-    assert!(p_value > 1e-4, "p = {p_value}");
+    let p_value = chi_square_p(&counts, &p);
+    eprintln!("fixed Gumbel-max, 10^6 draws, K = 6: chi-square p = {p_value:.3}");
+    assert!(p_value > ALPHA, "p = {p_value}");
 }
 
 #[test]
