@@ -150,9 +150,9 @@ impl SurrogateTrainer {
 
     /// `d_phi[m] = 2⟨ĝ, ∂ĝ/∂φ_m⟩`.
     fn step(&mut self, d_phi: [f32; 3]) {
-        for m in 0..3 {
-            self.mean_square[m] = 0.99 * self.mean_square[m] + 0.01 * d_phi[m] * d_phi[m];
-            self.phi[m] -= 0.002 * d_phi[m] / (self.mean_square[m] + f32::EPSILON).sqrt();
+        for ((phi, mean_square), d) in self.phi.iter_mut().zip(&mut self.mean_square).zip(d_phi) {
+            *mean_square = 0.99 * *mean_square + 0.01 * d * d;
+            *phi -= 0.002 * d / (*mean_square + f32::EPSILON).sqrt();
         }
     }
 }
@@ -274,7 +274,6 @@ impl Problem {
                     only: None,
                     target: &self.target,
                 };
-                let mut d_phi = [0.0; 3];
                 let mut features = [0.0; 3];
                 for (m, feature) in features.iter_mut().enumerate() {
                     let mut single = Linear {
@@ -284,10 +283,9 @@ impl Problem {
                     *feature = relax::binary(&mut rng.clone(), logit, l, cv, 0.0, &mut single)?.0;
                 }
                 let (g, _) = relax::binary(rng, logit, l, cv, f_b, &mut linear)?;
-                for m in 0..3 {
-                    d_phi[m] = 2.0 * g * features[m];
-                }
-                state.surrogate.step(d_phi);
+                state
+                    .surrogate
+                    .step(features.map(|feature| 2.0 * g * feature));
                 g
             }
         })
@@ -325,8 +323,8 @@ impl Problem {
                 let lambda = Temperature::new(lambda)?;
                 let mut y = [0.0f32; K];
                 concrete::relax(theta, None, &g, lambda, &mut y)?;
-                for i in 0..K {
-                    out[i] = 2.0 * (y[i] - self.target[i]);
+                for ((o, yi), ti) in out.iter_mut().zip(y).zip(&self.target) {
+                    *o = 2.0 * (yi - ti);
                 }
                 relaxed::concrete(theta, None, &g, lambda, out)?;
             }
@@ -402,11 +400,9 @@ impl Problem {
                     &mut scratch,
                     out,
                 )?;
-                let mut d_phi = [0.0; 3];
-                for m in 0..3 {
-                    d_phi[m] = 2.0 * (0..K).map(|i| out[i] * features[m][i]).sum::<f32>();
-                }
-                state.surrogate.step(d_phi);
+                let inner =
+                    |feature: [f32; K]| 2.0 * (0..K).map(|i| out[i] * feature[i]).sum::<f32>();
+                state.surrogate.step(features.map(inner));
             }
         }
         Ok(())
