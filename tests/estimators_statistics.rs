@@ -12,6 +12,9 @@
 //! Variance comparisons require the sample variances to differ by more than 4 standard errors
 //! of their difference (estimated from the fourth moments), so they are not decided by noise.
 
+// Coordinates are indexed across several parallel vectors; index loops read best here.
+#![allow(clippy::needless_range_loop)]
+
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate};
 use gumbel::estimators::score::Baseline;
 use gumbel::estimators::{gumbel_rao, rebar, relax, relaxed, score, straight_through};
