@@ -131,7 +131,8 @@ where
     check_len(logits, noise.len())?;
     check_len(logits, gradient.len())?;
     check_finite(noise)?;
-    check_finite(&[eta, objective])?;
+    check_finite(&[eta])?;
+    check_finite(&[objective])?;
     let action = argmax_perturbed(logits, allowed, noise)?;
     let (scratch_a, rest) = split_scratch(scratch, k)?;
     let (scratch_b, scratch_c) = rest.split_at_mut(k);
@@ -220,7 +221,8 @@ where
     C: BinarySurrogate<S> + ?Sized,
 {
     let y = crate::binary::relax_logit(logit, noise, temperature)?;
-    check_finite(&[eta, objective])?;
+    check_finite(&[eta])?;
+    check_finite(&[objective])?;
     let b = logit + noise > S::ZERO;
 
     let conditional_noise = conditional::binary(rng, logit, b)?;
@@ -253,6 +255,7 @@ fn evaluate_binary<S: Scalar, C: BinarySurrogate<S> + ?Sized>(
     relaxed: S,
 ) -> Result<(S, S), Error> {
     let (value, slope) = surrogate.evaluate(relaxed)?;
-    check_finite(&[value, slope])?;
+    check_finite(&[value])?;
+    check_finite(&[slope])?;
     Ok((value, slope))
 }
