@@ -3,7 +3,7 @@
 //! the online adaptation of the REBAR weight η.
 //!
 //! For a discrete sample `b = H(z)` of perturbed logits `z = θ + g`, conditional perturbed
-//! logits `z̃ ~ p(z | b)` ([`conditional`](crate::conditional)), a differentiable surrogate `c`
+//! logits `z̃ ~ p(z | b)` ([`conditional`]), a differentiable surrogate `c`
 //! of the relaxed sample `σ_λ(z)` and the objective value `f(b)`:
 //!
 //! `ĝ = [f(b) − η c(z̃)] ∇θ log p(b) + η ∇θ c(z) − η ∇θ c(z̃)`.
@@ -11,7 +11,7 @@
 //! It is unbiased for `∇θ E[f(b)]` for every η and every `c`, because `E[c(z̃) ∇ log p(b)] +
 //! ∇ E[c(z̃)] = ∇ E[c(z)]`. `∇θ c(z)` is the reparameterisation gradient
 //! ([`relaxed`](super::relaxed)); `∇θ c(z̃)` goes through the conditional reparameterisation
-//! ([`conditional::categorical_backward`](crate::conditional::categorical_backward)).
+//! ([`conditional::categorical_backward`]).
 //!
 //! The variance of `ĝ` is quadratic in η. Its derivative `d E[|ĝ|²]/dη = 2 E⟨ĝ, ∂ĝ/∂η⟩` has the
 //! single-sample estimate [`Terms::eta_variance_gradient`]; [`AdaptiveEta`] descends it, as
