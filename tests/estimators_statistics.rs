@@ -202,6 +202,14 @@ fn f_binary(b: bool) -> f32 {
     (x - T) * (x - T)
 }
 
+/// `f(b) = |one_hot(b) − t|²` for the categorical toy.
+fn f_categorical(b: usize) -> f32 {
+    let t = target();
+    (0..K)
+        .map(|i| (f32::from(u8::from(i == b)) - t[i]).powi(2))
+        .sum()
+}
+
 const N: usize = 40_000;
 
 #[test]
@@ -235,23 +243,17 @@ fn unbiased_binary_estimators() {
 
 #[test]
 fn unbiased_categorical_estimators() {
-    let t = target();
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(200);
     // Uniform logits, and uneven logits with a masked action.
     let uneven: [f32; K] = core::array::from_fn(|i| (i as f32 - 5.0) / 2.0);
     let mask: [bool; K] = core::array::from_fn(|i| i != 3);
     for (theta, allowed) in [([0.0f32; K], None), (uneven, Some(&mask[..]))] {
         let exact = categorical_exact(&theta, allowed);
-        let f = |b: usize| -> f32 {
-            (0..K)
-                .map(|i| (f32::from(u8::from(i == b)) - t[i]).powi(2))
-                .sum()
-        };
         let mut noise = [0.0f32; K];
         let mut scratch = [0.0f32; 3 * K];
         Moments::collect(N / 2, K, |g| {
             let b = categorical::sample_with_noise(&mut rng, &theta, allowed, &mut noise).unwrap();
-            score::reinforce_categorical(&theta, allowed, b, f(b), 0.0, g).unwrap();
+            score::reinforce_categorical(&theta, allowed, b, f_categorical(b), 0.0, g).unwrap();
         })
         .assert_unbiased(&exact, "REINFORCE");
         Moments::collect(N / 2, K, |g| {
@@ -282,7 +284,7 @@ fn unbiased_categorical_estimators() {
                 allowed,
                 &noise,
                 lambda(0.5),
-                f(b),
+                f_categorical(b),
                 &mut Arbitrary,
                 &mut scratch,
                 g,
@@ -408,18 +410,12 @@ fn control_variates_reduce_variance() {
     );
 
     // REBAR (c = f ∘ σ_λ, no baseline) against REINFORCE on the categorical toy.
-    let t = target();
     let theta = [0.0f32; K];
-    let f = |b: usize| -> f32 {
-        (0..K)
-            .map(|i| (f32::from(u8::from(i == b)) - t[i]).powi(2))
-            .sum()
-    };
     let mut noise = [0.0f32; K];
     let mut scratch = [0.0f32; 3 * K];
     let reinforce = Moments::collect(N / 2, K, |g| {
         let b = categorical::sample_with_noise(&mut rng, &theta, None, &mut noise).unwrap();
-        score::reinforce_categorical(&theta, None, b, f(b), 0.0, g).unwrap();
+        score::reinforce_categorical(&theta, None, b, f_categorical(b), 0.0, g).unwrap();
     });
     let mut eta = AdaptiveEta::new(1.0, 0.01).unwrap();
     let mut rebar_step = |rng: &mut Xoshiro128PlusPlus, g: &mut [f32]| {
