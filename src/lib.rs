@@ -6,9 +6,11 @@
 pub mod binary;
 pub mod categorical;
 pub mod concrete;
+pub mod conditional;
 #[cfg(feature = "defmt")]
 mod defmt;
 mod error;
+pub mod estimators;
 mod logits;
 pub mod noise;
 pub mod scalar;

@@ -186,3 +186,15 @@ pub(crate) fn ln_factorial_of_predecessor<S: Scalar>(n: usize) -> S {
     }
     total
 }
+
+/// `ln(e^a + e^b)` without overflow: the larger argument plus `ln(1 + e^-|a-b|)`. One argument
+/// may be `-inf` (the other is returned); both `-inf` gives `-inf`.
+pub(crate) fn log_add_exp<S: Scalar>(a: S, b: S) -> S {
+    if a.is_neg_infinity() {
+        return b;
+    }
+    if b.is_neg_infinity() {
+        return a;
+    }
+    a.max(b) + (-(a - b).abs()).exp().ln_1p()
+}
