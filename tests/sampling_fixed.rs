@@ -271,3 +271,50 @@ fn extreme_inputs_saturate_without_panicking() {
         assert!((sum - 1.0).abs() <= 4.0 * 4.0 * LSB, "{sum}");
     }
 }
+
+/// The Concrete VJP `∂f/∂θ = y ⊙ (v − ⟨v, y⟩)/λ` in fixed point against f64 from the same
+/// (fixed-point) logits, noise and upstream gradient. With `|v| <= 1` and each `y_i` within
+/// `δ = 4` LSB (the Concrete bound above), the exact formula moves by at most `(2 + K)·δ/λ`;
+/// the fixed-point evaluation adds one rounding per operation: `⟨v, y⟩` (K products), the
+/// difference, the product with `y_j` and the division, each half an LSB, the last two scaled
+/// by at most `1/λ`.
+#[test]
+fn concrete_vjp_matches_f64() {
+    use gumbel::estimators::relaxed;
+    let mut rng = rng(31);
+    for k in [2usize, 6, 16] {
+        for lambda in [0.1, 0.5, 1.0, 2.0] {
+            let temperature = Temperature::new(Fixed::from_f64(lambda)).unwrap();
+            let l = temperature.get().to_f64();
+            let logits = logits(k, 2.0);
+            let bound = ((2 + k) as f64 * 4.0 / l + 0.5 * k as f64 + 1.0 + 1.0 / l) * LSB;
+            let mut worst = 0f64;
+            for _ in 0..2_000 {
+                let mut g = vec![Fixed::ZERO; k];
+                categorical::sample_with_noise(&mut rng, &logits, None, &mut g).unwrap();
+                let v: Vec<Fixed> = (0..k)
+                    .map(|_| Fixed::from_bits((rng.next_u32() >> 15) as i32 - (1 << 16)))
+                    .collect();
+                let mut upstream = v.clone();
+                relaxed::concrete(&logits, None, &g, temperature, &mut upstream).unwrap();
+                let z: Vec<f64> = logits
+                    .iter()
+                    .zip(&g)
+                    .map(|(a, b)| (a.to_f64() + b.to_f64()) / l)
+                    .collect();
+                let y = softmax(&z);
+                let vy: f64 = v.iter().zip(&y).map(|(v, y)| v.to_f64() * y).sum();
+                for j in 0..k {
+                    let exact = y[j] * (v[j].to_f64() - vy) / l;
+                    worst = worst.max((upstream[j].to_f64() - exact).abs());
+                }
+            }
+            eprintln!(
+                "concrete VJP K = {k:2}, lambda = {l:.4}: max error {:.2} LSB (bound {:.1})",
+                worst / LSB,
+                bound / LSB
+            );
+            assert!(worst <= bound, "K = {k}, λ = {l}: {worst} > {bound}");
+        }
+    }
+}

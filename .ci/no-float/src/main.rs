@@ -1,7 +1,7 @@
 //! Calls every fixed-point entry point (noise, samplers, densities, conditional noise and every
-//! estimator) on inputs the optimiser cannot see through
-//! (`black_box`), so the linked binary contains exactly the code a firmware using the `fixed`
-//! path would. `check` then fails if any floating-point routine made it in.
+//! estimator) on inputs the optimiser cannot see through (`black_box`), so the linked binary
+//! contains exactly the code a firmware using the `fixed` path would. `check` then fails if any
+//! floating-point routine made it in.
 #![no_std]
 #![no_main]
 
