@@ -318,3 +318,22 @@ fn concrete_vjp_matches_f64() {
         }
     }
 }
+
+#[test]
+fn exp_concrete_keeps_saturated_coordinates_distinct_from_masked_ones() {
+    // Logits 400 apart at λ = 0.01: (z − max)/λ saturates at LOWEST. An available action must
+    // still not be mistaken for a masked one (NEG_LOG_ZERO == LOWEST in fixed point), so its
+    // density is computed rather than refused.
+    let logits = [Fixed::from_i32(200), Fixed::from_i32(-200), Fixed::ZERO];
+    let t = Temperature::new(Fixed::from_f64(0.01)).unwrap();
+    let mut rng = rng(31);
+    let mut y = [Fixed::ZERO; 3];
+    for _ in 0..1_000 {
+        concrete::sample_log(&mut rng, &logits, None, t, &mut y).unwrap();
+        assert!(y.iter().all(|&v| v != Fixed::NEG_LOG_ZERO), "{y:?}");
+        assert!(
+            concrete::exp_log_density(&logits, None, t, &y).is_ok(),
+            "{y:?}"
+        );
+    }
+}
