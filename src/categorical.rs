@@ -14,6 +14,9 @@
 //!   ones (the limit of the softmax), decided by their noise.
 //! - **Ties** in the perturbed values (which need equal logits and equal noise words) go to the
 //!   lowest index.
+//! - **Fixed point** (`gumbel::Fixed`, feature `fixed`): the noise is rounded to 2^-16, so the
+//!   draw is within a stated total-variation distance of the softmax (1.4e-4 at K = 16, 5.2e-4
+//!   at K = 256); the derivation and table are in the documentation of `Fixed`.
 
 use rand_core::Rng;
 
@@ -122,6 +125,22 @@ fn best<S: Scalar>(
     allowed: Option<&[bool]>,
     mut noise_at: impl FnMut(usize) -> S,
 ) -> usize {
+    if allowed.is_none() && !support.has_pos_inf() {
+        // The common case, in one tight loop. A `-inf` logit gives `-inf`, which never beats the
+        // initial `-inf`; the largest logit gives `0 + noise`, which always does. The values and
+        // comparisons are exactly those of the general loop below.
+        let shift = support.shift();
+        let mut best_index = 0;
+        let mut best_value = S::NEG_LOG_ZERO;
+        for (k, &logit) in logits.iter().enumerate() {
+            let value = (logit - shift) + noise_at(k);
+            if value > best_value {
+                best_index = k;
+                best_value = value;
+            }
+        }
+        return best_index;
+    }
     let mut best_index = usize::MAX;
     let mut best_value = S::ZERO;
     for k in 0..logits.len() {

@@ -6,9 +6,11 @@
 pub mod binary;
 pub mod categorical;
 pub mod concrete;
+pub mod conditional;
 #[cfg(feature = "defmt")]
 mod defmt;
 mod error;
+pub mod estimators;
 mod logits;
 pub mod noise;
 pub mod scalar;
@@ -19,5 +21,7 @@ pub mod topk;
 pub mod vectors;
 
 pub use error::Error;
+#[cfg(feature = "fixed")]
+pub use scalar::Fixed;
 pub use scalar::Scalar;
 pub use temperature::Temperature;

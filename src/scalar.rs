@@ -11,7 +11,12 @@
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
+#[cfg(feature = "fixed")]
+mod fixed;
 mod float;
+
+#[cfg(feature = "fixed")]
+pub use fixed::Fixed;
 
 pub(crate) mod sealed {
     /// Keeps [`Scalar`](super::Scalar) closed: the samplers' guarantees rest on the exact
@@ -58,7 +63,8 @@ pub trait Scalar:
     /// samplers' tolerances are stated in multiples of it.
     const EPSILON: Self;
     /// The smallest temperature [`Temperature::new`](crate::Temperature::new) accepts: any
-    /// positive `f32`; in fixed point the smallest λ whose reciprocal does not saturate.
+    /// positive `f32`; in fixed point 2^-10, the smallest λ at which the samplers stay accurate
+    /// and unsaturated (the fixed-point type's documentation says why).
     const MIN_TEMPERATURE: Self;
 
     /// The integer `n`, saturated to the representable range.
@@ -179,4 +185,16 @@ pub(crate) fn ln_factorial_of_predecessor<S: Scalar>(n: usize) -> S {
         total += from_count::<S>(i).ln();
     }
     total
+}
+
+/// `ln(e^a + e^b)` without overflow: the larger argument plus `ln(1 + e^-|a-b|)`. One argument
+/// may be `-inf` (the other is returned); both `-inf` gives `-inf`.
+pub(crate) fn log_add_exp<S: Scalar>(a: S, b: S) -> S {
+    if a.is_neg_infinity() {
+        return b;
+    }
+    if b.is_neg_infinity() {
+        return a;
+    }
+    a.max(b) + (-(a - b).abs()).exp().ln_1p()
 }
