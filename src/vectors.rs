@@ -15,6 +15,7 @@
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
 
+use crate::estimators::relaxed;
 use crate::{
     Error, Scalar, Temperature, binary, categorical, concrete, noise, straight_through, topk,
 };
@@ -62,11 +63,18 @@ pub enum Case {
     BinaryConcrete,
     /// 3 straight-through draws at λ = 1/2: the hard index, then the soft sample.
     StraightThrough,
+    /// 2 Concrete VJPs at λ = 1/2 (upstream [`UPSTREAM`]; the noise from
+    /// `categorical::sample_with_noise`): the gradient for the logits, then for λ; then 4 binary
+    /// Concrete VJPs at λ = 2/3, logit 1/4, upstream 1: the gradient for the logit, then for λ.
+    RelaxedVjp,
 }
+
+/// The upstream gradient of the [`Case::RelaxedVjp`] Concrete VJPs.
+pub const UPSTREAM: [i32; K] = [1, -1, 2, 0, -2, 1];
 
 impl Case {
     /// Every case, in table order.
-    pub const ALL: [Case; 11] = [
+    pub const ALL: [Case; 12] = [
         Case::Uniform,
         Case::Gumbel,
         Case::Logistic,
@@ -78,6 +86,7 @@ impl Case {
         Case::ExpConcrete,
         Case::BinaryConcrete,
         Case::StraightThrough,
+        Case::RelaxedVjp,
     ];
 
     /// The case's name, as in the tables.
@@ -94,6 +103,7 @@ impl Case {
             Case::ExpConcrete => "exp_concrete",
             Case::BinaryConcrete => "binary_concrete",
             Case::StraightThrough => "straight_through",
+            Case::RelaxedVjp => "relaxed_vjp",
         }
     }
 }
@@ -200,6 +210,25 @@ pub fn outputs<S: Scalar>(case: Case) -> Result<Outputs, Error> {
                 for v in soft {
                     push(v.to_bits())?;
                 }
+            }
+        }
+        Case::RelaxedVjp => {
+            for _ in 0..2 {
+                let mut noise = [S::ZERO; K];
+                categorical::sample_with_noise(&mut rng, &logits, None, &mut noise)?;
+                let mut gradient = UPSTREAM.map(S::from_i32);
+                let d_lambda = relaxed::concrete(&logits, None, &noise, half, &mut gradient)?;
+                for g in gradient {
+                    push(g.to_bits())?;
+                }
+                push(d_lambda.to_bits())?;
+            }
+            let lambda = Temperature::new(S::from_i32(2) / S::from_i32(3))?;
+            for _ in 0..4 {
+                let noise = noise::logistic(&mut rng);
+                let (d_logit, d_lambda) = relaxed::binary(quarter, noise, lambda, S::ONE)?;
+                push(d_logit.to_bits())?;
+                push(d_lambda.to_bits())?;
             }
         }
     }
