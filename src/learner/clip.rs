@@ -1,0 +1,34 @@
+//! Gradient-norm clipping: a gradient longer than a limit is shortened to it, direction kept.
+
+use super::Linear;
+use crate::Scalar;
+
+/// The Euclidean norm of all parameters of `g`, computed as `m · sqrt(Σ (g_i/m)²)` with `m` the
+/// largest magnitude, so that neither squaring a large value overflows nor squaring a small one
+/// underflows (which in fixed point would round every component of a small gradient to zero).
+///
+/// Error: the relative error is that of `K·D + K` additions and one square root of numbers in
+/// `[0, 1]`, about `(D·K + K + 2)·ε` in `f32`; in fixed point each `(g_i/m)²` is exact to
+/// 2 LSB, so the norm is within `(D·K + K)·2·ε·m` of the true one.
+pub fn norm<S: Scalar, const D: usize, const K: usize>(g: &Linear<S, D, K>) -> S {
+    let largest = g.values().fold(S::ZERO, |m, v| m.max(v.abs()));
+    if largest == S::ZERO {
+        return S::ZERO;
+    }
+    let mut sum = S::ZERO;
+    for &v in g.values() {
+        let r = v / largest;
+        sum += r * r;
+    }
+    sum.sqrt() * largest
+}
+
+/// Scales `g` so its [`norm`] is at most `max_norm` (leaves it alone if it already is, or if
+/// `max_norm` is not positive, which disables clipping). Returns the norm before clipping.
+pub fn clip<S: Scalar, const D: usize, const K: usize>(g: &mut Linear<S, D, K>, max_norm: S) -> S {
+    let before = norm(g);
+    if max_norm > S::ZERO && before > max_norm {
+        g.scale(max_norm / before);
+    }
+    before
+}
