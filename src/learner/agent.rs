@@ -113,6 +113,30 @@ impl<S: Scalar, const D: usize, const K: usize> Agent<S, D, K> {
         })
     }
 
+    /// An agent that starts from given networks (for example trained on the host and
+    /// flashed): otherwise as [`new`](Self::new). Non-finite parameters are
+    /// [`Error::NotFinite`].
+    pub fn with_networks(
+        config: Config<S>,
+        policy: Policy<S, D, K>,
+        critic: Critic<S, D, K>,
+    ) -> Result<Self, Error> {
+        if !(policy.linear.is_finite() && critic.linear.is_finite()) {
+            return Err(Error::NotFinite { index: 0 });
+        }
+        let mut agent = Self::new(config)?;
+        agent.state.policy = policy;
+        agent.state.critic = critic;
+        Ok(agent)
+    }
+
+    /// The sums of the loss gradients observed since the last update, for the policy's and
+    /// the critic's parameters (the critic's stays zero for [`Estimator::Reinforce`]). `update`
+    /// steps against their mean.
+    pub fn pending_gradients(&self) -> (&Linear<S, D, K>, &Linear<S, D, K>) {
+        (&self.pending.policy, &self.pending.critic)
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Config<S> {
         &self.config

@@ -30,6 +30,11 @@ impl<S: Scalar, const D: usize, const K: usize> Linear<S, D, K> {
         bias: [S::ZERO; K],
     };
 
+    /// The map with the given weights (one row of `D` per output) and biases.
+    pub const fn new(weights: [[S; D]; K], bias: [S; K]) -> Self {
+        Self { weights, bias }
+    }
+
     /// The weights, one row of `D` per output.
     pub fn weights(&self) -> &[[S; D]; K] {
         &self.weights

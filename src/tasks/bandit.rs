@@ -2,7 +2,8 @@
 
 use rand_core::Rng;
 
-use crate::{Error, Scalar};
+use crate::learner::{Agent, Config, Estimator, Optimiser};
+use crate::{Error, Scalar, Temperature};
 
 /// Mean reward of each action in each context, in tenths. Every context has one best action
 /// (mean 1.0) and a runner-up 0.4 behind it (mean 0.6), so the noise (±1) swamps the gap in any
@@ -86,5 +87,41 @@ impl Bandit {
         let mean = self.mean_reward::<S>(action)?;
         let noise = S::uniform_from_word(rng.next_u32()) - S::HALF;
         Ok(mean + noise + noise)
+    }
+
+    /// The hyperparameters the benchmark uses for `estimator`, from integers only (so the same
+    /// in fixed point): λ = 1/2; policy SGD with learning rate 1/100 and momentum 9/10; critic
+    /// plain SGD at 1/20; gradients clipped to norm 5; baseline decay 19/20. (An error only if
+    /// the scalar type cannot represent λ = 1/2.)
+    pub fn config<S: Scalar>(estimator: Estimator) -> Result<Config<S>, Error> {
+        let ratio = |n: i32, d: i32| S::from_i32(n) / S::from_i32(d);
+        Ok(Config {
+            estimator,
+            temperature: Temperature::new(S::HALF)?,
+            policy_optimiser: Optimiser::Sgd {
+                learning_rate: ratio(1, 100),
+                momentum: ratio(9, 10),
+            },
+            critic_optimiser: Optimiser::Sgd {
+                learning_rate: ratio(1, 20),
+                momentum: S::ZERO,
+            },
+            max_gradient_norm: S::from_i32(5),
+            baseline_decay: ratio(19, 20),
+        })
+    }
+
+    /// One step of training: draws a context, lets `agent` act, draws the reward and
+    /// [`learn`](Agent::learn)s from it. Returns whether the action was optimal.
+    pub fn train_step<S: Scalar, R: Rng + ?Sized>(
+        &mut self,
+        agent: &mut Agent<S, 4, 4>,
+        rng: &mut R,
+    ) -> Result<bool, Error> {
+        let features = self.next_context::<S, R>(rng);
+        let decision = agent.act(rng, &features)?;
+        let reward = self.reward(rng, decision.action())?;
+        agent.learn(rng, &decision, reward)?;
+        Ok(decision.action() == self.optimal_action())
     }
 }

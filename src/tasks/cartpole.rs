@@ -3,7 +3,8 @@
 
 use rand_core::Rng;
 
-use crate::{Error, Scalar};
+use crate::learner::{Agent, Config, Decision, Estimator, Optimiser};
+use crate::{Error, Scalar, Temperature};
 
 const GRAVITY: f32 = 9.8;
 const MASS_CART: f32 = 1.0;
@@ -110,5 +111,61 @@ impl CartPole {
             || !(-THETA_LIMIT..=THETA_LIMIT).contains(&theta)
             || self.steps >= Self::MAX_STEPS;
         Ok((1.0, self.done))
+    }
+
+    /// The discount γ of the returns the agent learns from.
+    pub const DISCOUNT: f32 = 0.99;
+
+    /// The hyperparameters the benchmark uses for `estimator`: λ = 1/2; policy Adam with
+    /// learning rate 0.05 (β₁ = 0.9, β₂ = 0.999, ε = 10⁻³); critic plain SGD at 0.05; gradients
+    /// clipped to norm 5; baseline decay 0.95.
+    pub fn config(estimator: Estimator) -> Result<Config<f32>, Error> {
+        Ok(Config {
+            estimator,
+            temperature: Temperature::new(0.5)?,
+            policy_optimiser: Optimiser::Adam {
+                learning_rate: 0.05,
+                beta1: 0.9,
+                beta2: 0.999,
+                epsilon: 1e-3,
+            },
+            critic_optimiser: Optimiser::Sgd {
+                learning_rate: 0.05,
+                momentum: 0.0,
+            },
+            max_gradient_norm: 5.0,
+            baseline_decay: 0.95,
+        })
+    }
+
+    /// Plays one episode with `agent` (its decisions kept in `decisions`, cleared first), then
+    /// [`observe`](Agent::observe)s every decision with its discounted return scaled into
+    /// `[0, 1)`, `(1 − γ) Σ_{t' ≥ t} γ^{t'−t}`, last step first, and takes one
+    /// [`update`](Agent::update). Returns the episode's return (steps survived).
+    pub fn train_episode<R: Rng + ?Sized>(
+        &mut self,
+        agent: &mut Agent<f32, 4, 2>,
+        rng: &mut R,
+        decisions: &mut heapless::Vec<Decision<f32, 4, 2>, 200>,
+    ) -> Result<u32, Error> {
+        self.reset(rng);
+        decisions.clear();
+        while !self.done {
+            let decision = agent.act(rng, &self.features())?;
+            self.step(decision.action())?;
+            decisions
+                .push(decision)
+                .map_err(|_| Error::BufferTooSmall {
+                    needed: Self::MAX_STEPS as usize + 1,
+                    found: Self::MAX_STEPS as usize,
+                })?;
+        }
+        let mut to_go = 0.0;
+        for decision in decisions.iter().rev() {
+            to_go = 1.0 + Self::DISCOUNT * to_go;
+            agent.observe(rng, decision, to_go * (1.0 - Self::DISCOUNT))?;
+        }
+        agent.update()?;
+        Ok(self.steps)
     }
 }
