@@ -2,9 +2,9 @@
 //! per sample against the relaxed objective; Gumbel-Rao in expectation against the relaxed
 //! objective; REINFORCE and RELAX in expectation against the true objective.
 
-use gumbel::Temperature;
 #![allow(clippy::needless_range_loop)] // index-heavy f64 reference maths
 
+use gumbel::Temperature;
 use gumbel::learner::{Agent, Config, Critic, Decision, Estimator, Linear, Optimiser, Policy};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
