@@ -24,5 +24,7 @@ pub mod topk;
 pub mod vectors;
 
 pub use error::Error;
+#[cfg(feature = "fixed")]
+pub use scalar::Fixed;
 pub use scalar::Scalar;
 pub use temperature::Temperature;

@@ -11,7 +11,12 @@
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
+#[cfg(feature = "fixed")]
+mod fixed;
 mod float;
+
+#[cfg(feature = "fixed")]
+pub use fixed::Fixed;
 
 pub(crate) mod sealed {
     /// Keeps [`Scalar`](super::Scalar) closed: the samplers' guarantees rest on the exact

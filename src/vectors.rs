@@ -5,10 +5,12 @@
 //! Each [`Case`] starts a fresh `Xoshiro128PlusPlus` from [`SEED`] plus its position, runs one
 //! sampler on fixed inputs built from integers (so no float arithmetic is needed to set them up
 //! in fixed point) and records every output with [`Scalar::to_bits`]; indices are recorded as
-//! they are. [`check_f32`] compares with the pinned [`EXPECTED_F32`].
+//! they are. [`check_f32`] compares with the pinned [`EXPECTED_F32`], and `check_fixed` (feature
+//! `fixed`) with `EXPECTED_FIXED`.
 //!
-//! To re-pin after a deliberate change: `GUMBEL_BLESS=1 cargo test --features vectors --test
-//! vectors`, which rewrites `src/vectors/expected_f32.rs`; review the diff before committing.
+//! To re-pin after a deliberate change: `GUMBEL_BLESS=1 cargo test --features vectors,fixed --test
+//! vectors`, which rewrites `src/vectors/expected_f32.rs` and
+//! `src/vectors/expected_fixed.rs`; review the diff before committing.
 
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -238,5 +240,15 @@ pub fn check_f32() -> Result<usize, Mismatch> {
     check::<f32>(&EXPECTED_F32)
 }
 
+/// [`check`] for [`Fixed`](crate::Fixed) against [`EXPECTED_FIXED`].
+#[cfg(feature = "fixed")]
+pub fn check_fixed() -> Result<usize, Mismatch> {
+    check::<crate::Fixed>(&EXPECTED_FIXED)
+}
+
 mod expected_f32;
 pub use expected_f32::EXPECTED_F32;
+#[cfg(feature = "fixed")]
+mod expected_fixed;
+#[cfg(feature = "fixed")]
+pub use expected_fixed::EXPECTED_FIXED;

@@ -1,0 +1,460 @@
+//! Integer-only maths for [`Fixed`](super::Fixed): no floating-point operation anywhere, so a
+//! Cortex-M0 links no soft-float routine through it (CI checks the symbol table).
+//!
+//! Everything is computed in 64-bit integers with 32 fractional bits ("Q32") and rounded to
+//! I16F16 (16 fractional bits, one LSB = 2^-16) once, at the end. The error bounds below are in
+//! LSB of the I16F16 result and are measured exhaustively by `tests/fixed_kernels.rs`
+//! (`cargo test --features fixed --test fixed_kernels -- --nocapture` prints the maxima).
+//!
+//! # Logarithm
+//! `ln` of a positive integer `x = 2^n · y`, `y ∈ [1, 2)` a 32-bit mantissa: `n·ln 2` (from a
+//! 56-fractional-bit constant, so `n·ln 2` is exact to 2^-40), plus `ln y` from a 32-entry table
+//! and a degree-5 polynomial: with `r_i ≈ 1/y` from the table, `y·r_i = 1 + d`, `|d| ≤ 1/64`,
+//! and `ln y = -ln r_i + ln(1 + d)`, the series truncated after `d^5/5` (remainder `< 2^-38`).
+//! Absolute error of the Q32 logarithm: below `2^-30`.
+//!
+//! # Exponential
+//! `e^x = 2^k · e^r` with `k = ⌈x / ln 2⌉`, `r ∈ (-ln 2, 0]`; `e^r = e^(-j/32) · e^s` with a
+//! 23-entry table and `s ∈ (-1/32, 0]`, the Taylor series of `e^s` truncated after `s^4/24`
+//! (remainder `< 2^-32`).
+//!
+//! # Inputs with more than 22 significant bits
+//! The kernels that take a whole I16F16 value or a random word keep only the 22 leading
+//! significant bits of it (the rest replaced by the middle of the dropped range). That costs at
+//! most `2^-23` relative on the argument (`2^-7` LSB on a logarithm) and bounds the number of
+//! distinct inputs of each kernel by about 2^24.5, so the tests evaluate every one of them.
+
+/// Fractional bits of the internal format.
+const Q: u32 = 32;
+/// One in Q32.
+const ONE_Q32: i64 = 1 << Q;
+/// `ln 2` with 56 fractional bits: `n·ln 2` is formed from it exactly to 2^-40 for `|n| < 2^16`.
+const LN2_Q56: i64 = 49_946_518_145_322_874;
+/// `ln 2` in Q32 (rounded), for range reduction of the exponential.
+const LN2_Q32: i64 = 2_977_044_472;
+
+/// `r_i = round(2^32 / (1 + (i + 1/2)/32))`: approximate reciprocals of the mantissa intervals.
+const RECIPROCAL: [u32; 32] = [
+    0xfc0f_c0fc,
+    0xf489_8d60,
+    0xed73_03b6,
+    0xe6c2_b448,
+    0xe070_381c,
+    0xda74_0da7,
+    0xd4c7_7b03,
+    0xcf64_74a9,
+    0xca45_87e7,
+    0xc565_c87b,
+    0xc0c0_c0c1,
+    0xbc52_640c,
+    0xb817_02e0,
+    0xb40b_40b4,
+    0xb02c_0b03,
+    0xac76_9184,
+    0xa8e8_3f57,
+    0xa57e_b503,
+    0xa237_c32b,
+    0x9f11_65e7,
+    0x9c09_c09c,
+    0x991f_1a51,
+    0x964f_da6c,
+    0x939a_85c4,
+    0x90fd_bc09,
+    0x8e78_356d,
+    0x8c08_c08c,
+    0x89ae_408a,
+    0x8767_ab5f,
+    0x8534_0853,
+    0x8312_6e98,
+    0x8102_0408,
+];
+
+/// `round(-ln(RECIPROCAL[i] / 2^32) · 2^32)`: the logarithm of the exact table entry, so the
+/// rounding of the reciprocal costs nothing.
+const LN_RECIPROCAL: [i64; 32] = [
+    66_589_974,
+    196_750_459,
+    323_082_134,
+    445_803_834,
+    565_116_154,
+    681_203_418,
+    794_235_397,
+    904_368_796,
+    1_011_748_572,
+    1_116_509_066,
+    1_218_775_023,
+    1_318_662_485,
+    1_416_279_581,
+    1_511_727_226,
+    1_605_099_758,
+    1_696_485_489,
+    1_785_967_211,
+    1_873_622_646,
+    1_959_524_856,
+    2_043_742_600,
+    2_126_340_670,
+    2_207_380_193,
+    2_286_918_897,
+    2_365_011_363,
+    2_441_709_246,
+    2_517_061_482,
+    2_591_114_477,
+    2_663_912_275,
+    2_735_496_721,
+    2_805_907_598,
+    2_875_182_765,
+    2_943_358_281,
+];
+
+/// `round(e^(-j/32) · 2^31)`, `j = 0..=22` (Q31, so the product with a Q32 value fits a `u64`).
+const EXP_NEG_THIRTY_SECONDS: [u64; 23] = [
+    2_147_483_648,
+    2_081_412_522,
+    2_017_374_191,
+    1_955_306_112,
+    1_895_147_668,
+    1_836_840_104,
+    1_780_326_475,
+    1_725_551_588,
+    1_672_461_947,
+    1_621_005_702,
+    1_571_132_600,
+    1_522_793_931,
+    1_475_942_488,
+    1_430_532_511,
+    1_386_519_653,
+    1_343_860_928,
+    1_302_514_674,
+    1_262_440_510,
+    1_223_599_299,
+    1_185_953_106,
+    1_149_465_165,
+    1_114_099_840,
+    1_079_822_591,
+];
+
+/// `(a · b) / 2^32`, rounded to nearest; `|a · b|` must stay below 2^63.
+#[inline]
+fn mul_q32(a: i64, b: i64) -> i64 {
+    (a * b + (1 << (Q - 1))) >> Q
+}
+
+/// `n · ln 2` in Q32.
+#[inline]
+fn n_ln2_q32(n: i64) -> i64 {
+    (n * LN2_Q56 + (1 << 23)) >> 24
+}
+
+/// Keeps the 22 leading significant bits of `x`, replacing the dropped bits by the middle of
+/// their range (the same value for every `x` with the same leading bits).
+#[inline]
+pub(crate) fn keep_22_bits(x: u64) -> u64 {
+    let bits = 64 - x.leading_zeros();
+    if bits <= 22 {
+        x
+    } else {
+        let dropped = bits - 22;
+        ((x >> dropped) << dropped) | (1 << (dropped - 1))
+    }
+}
+
+/// `ln x` in Q32 for an integer `x >= 1` (`x = 0` gives `ln 1 = 0`; callers never pass it).
+/// Absolute error below 2^-30.
+pub(crate) fn ln_q32(x: u64) -> i64 {
+    let x = x.max(1);
+    let n = 63 - x.leading_zeros();
+    // 32-bit mantissa with its top bit set: y = mantissa / 2^31 ∈ [1, 2). Truncating the
+    // bits of x below the mantissa costs less than 2^-31 relative.
+    let mantissa = if n >= 31 {
+        (x >> (n - 31)) as u32
+    } else {
+        (x << (31 - n)) as u32
+    };
+    n_ln2_q32(i64::from(n)) + ln_mantissa_q32(mantissa)
+}
+
+/// `ln(m / 2^31)` in Q32 for a mantissa `m ∈ [2^31, 2^32)`.
+#[inline]
+fn ln_mantissa_q32(mantissa: u32) -> i64 {
+    let i = ((mantissa >> 26) & 31) as usize;
+    // y·r_i in Q63, within 2^-6 of one (so it fits a u64), then d = y·r_i - 1 in Q32.
+    let product = u64::from(mantissa) * u64::from(RECIPROCAL[i]);
+    let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
+    // ln(1 + d) = d(1 - d(1/2 - d(1/3 - d(1/4 - d/5)))) by Horner's rule, each step in Q32.
+    let mut a = ONE_Q32 / 4 - (d + 2) / 5;
+    a = 1_431_655_765 - mul_q32(d, a);
+    a = ONE_Q32 / 2 - mul_q32(d, a);
+    a = ONE_Q32 - mul_q32(d, a);
+    LN_RECIPROCAL[i] + mul_q32(d, a)
+}
+
+/// `e^x` for `x` in Q32 with `x <= 11`, as Q32 (`u64`, at most `2^48`). Relative error
+/// below 2^-31 (plus the 2^-32 absolute rounding of the result).
+fn exp_q32(x: i64) -> u64 {
+    // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0].
+    let k = -(-x).div_euclid(LN2_Q32);
+    let r = x - k * LN2_Q32;
+    // j = ⌊-32 r⌋ ∈ [0, 22], s = r + j/32 ∈ (-1/32, 0].
+    let j = ((-r) >> (Q - 5)) as usize;
+    let s = r + ((j as i64) << (Q - 5));
+    // e^s = 1 + s(1 + s/2(1 + s/3(1 + s/4))).
+    let mut p = ONE_Q32 + s / 4;
+    p = ONE_Q32 + mul_q32(s, p) / 3;
+    p = ONE_Q32 + mul_q32(s, p) / 2;
+    p = ONE_Q32 + mul_q32(s, p);
+    let table = EXP_NEG_THIRTY_SECONDS[j.min(22)];
+    // Q31 · Q32 = Q63 < 2^63, back to Q32.
+    let e_r = (table * p as u64 + (1 << 30)) >> 31;
+    if k >= 0 {
+        // k <= 16 for x <= 11.
+        e_r << k
+    } else if k > -64 {
+        let shift = (-k) as u32;
+        (e_r + (1 << (shift - 1))) >> shift
+    } else {
+        0
+    }
+}
+
+/// A Q32 value rounded to the nearest I16F16 (ties upwards), saturated.
+#[inline]
+pub(crate) fn round_q32_to_q16(x: i64) -> i32 {
+    let rounded = (x >> 15).saturating_add(1) >> 1;
+    rounded.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// `ln x` for an I16F16 `x` (raw bits), `x > 0`. Error at most `0.5 + 2^-6` LSB (rounding,
+/// plus the 22-bit input and the Q32 logarithm). `x <= 0` gives the lowest value (the
+/// logarithm of 0 is `-inf`).
+pub(crate) fn ln(raw: i32) -> i32 {
+    if raw <= 0 {
+        return i32::MIN;
+    }
+    ln_of_raw(raw as u64)
+}
+
+/// `ln(1 + x)` for an I16F16 `x > -1`. `1 + x` is formed exactly (in 64 bits), so the error
+/// near 0 is absolute, the same as [`ln`]'s: at most `0.5 + 2^-6` LSB. `x <= -1` gives the
+/// lowest value.
+pub(crate) fn ln_1p(raw: i32) -> i32 {
+    let one_plus = i64::from(raw) + (1 << 16);
+    if one_plus <= 0 {
+        return i32::MIN;
+    }
+    ln_of_raw(one_plus as u64)
+}
+
+/// `ln(raw / 2^16)` rounded to I16F16, for `1 <= raw < 2^32`.
+#[inline]
+fn ln_of_raw(raw: u64) -> i32 {
+    round_q32_to_q16(ln_q32(keep_22_bits(raw)) - n_ln2_q32(16))
+}
+
+/// `e^x` for an I16F16 `x`: error at most `0.5 + 2^-12` LSB for `x <= 0` (where the result is
+/// in `[0, 1]`); for `x > 0` at most `0.5` LSB plus `2^-30` relative. Results beyond the range
+/// (`x > 10.3972`) saturate to the largest value; below `-11.8` they round to 0.
+pub(crate) fn exp(raw: i32) -> i32 {
+    // e^x < 2^-17 (half an LSB) below -12: return 0 without the range reduction; above
+    // 15 ln 2 ≈ 10.397 the result exceeds the range.
+    if raw < -12 << 16 {
+        return 0;
+    }
+    if raw > 11 << 16 {
+        return i32::MAX;
+    }
+    let e = exp_q32(i64::from(raw) << 16);
+    round_q32_to_q16(e as i64)
+}
+
+/// `√x` for an I16F16 `x >= 0`, correctly rounded (error at most 0.5 LSB); `x < 0` gives 0.
+pub(crate) fn sqrt(raw: i32) -> i32 {
+    if raw <= 0 {
+        return 0;
+    }
+    // √(raw / 2^16) · 2^16 = √(raw · 2^16): the integer square root, then round to nearest.
+    let n = (raw as u64) << 16;
+    let mut root = 0u64;
+    let mut bit = 1u64 << 46;
+    let mut rest = n;
+    while bit > rest {
+        bit >>= 2;
+    }
+    while bit != 0 {
+        if rest >= root + bit {
+            rest -= root + bit;
+            root = (root >> 1) + bit;
+        } else {
+            root >>= 1;
+        }
+        bit >>= 2;
+    }
+    // Now root = ⌊√n⌋ and rest = n - root²; round up when n > root² + root (never a tie).
+    if rest > root {
+        root += 1;
+    }
+    root as i32
+}
+
+/// `a · b` for I16F16 `a`, `b`, rounded to nearest (ties upwards), saturated.
+#[inline]
+pub(crate) fn mul(a: i32, b: i32) -> i32 {
+    let product = i64::from(a) * i64::from(b);
+    let rounded = (product + (1 << 15)) >> 16;
+    rounded.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// `a / b` for I16F16 `a`, `b`, rounded to nearest (ties away from zero), saturated. Division
+/// by zero saturates by the sign of `a` (0 / 0 is 0).
+#[inline]
+pub(crate) fn div(a: i32, b: i32) -> i32 {
+    if b == 0 {
+        return match a {
+            0 => 0,
+            a if a > 0 => i32::MAX,
+            _ => i32::MIN,
+        };
+    }
+    let negative = (a < 0) != (b < 0);
+    let numerator = u64::from(a.unsigned_abs()) << 16;
+    let denominator = u64::from(b.unsigned_abs());
+    let magnitude = (numerator + denominator / 2) / denominator;
+    let signed = if negative {
+        -(magnitude as i64)
+    } else {
+        magnitude as i64
+    };
+    signed.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// A random word read the way every noise kernel reads it: the top bit says `U = 1 - t`
+/// (`true`) or `U = t`, and `t = j · 2^-33` with `j` odd, from the low 31 bits, kept to 22
+/// significant bits.
+#[inline]
+pub(crate) fn split_word(word: u32) -> (bool, u64) {
+    let upper = word >> 31 == 1;
+    let odd = (u64::from(word & 0x7FFF_FFFF) << 1) | 1;
+    (upper, keep_22_bits(odd))
+}
+
+/// `ln t` in Q32 for `t = j · 2^-33`.
+#[inline]
+fn ln_t_q32(j: u64) -> i64 {
+    ln_q32(j) - n_ln2_q32(33)
+}
+
+/// `-ln(1 - t)` in Q32 for `t = j · 2^-33` (`1 - t = (2^33 - j) · 2^-33` exactly).
+#[inline]
+fn neg_ln_1m_t_q32(j: u64) -> i64 {
+    n_ln2_q32(33) - ln_q32((1 << 33) - j)
+}
+
+/// Below this `j` (`t < 2^-8`), `ln(-ln(1 - t))` comes from a series in `t` rather than from
+/// the logarithm of `-ln(1 - t)`, which would have lost relative accuracy.
+const SERIES_LIMIT: u64 = 1 << 25;
+
+/// `-ln U` in Q32 for the `U` that `(upper, j)` stands for.
+#[inline]
+fn exponential_q32(upper: bool, j: u64) -> i64 {
+    if upper {
+        neg_ln_1m_t_q32(j)
+    } else {
+        -ln_t_q32(j)
+    }
+}
+
+/// Standard exponential noise `-ln U`, in `[0, 22.87]`. Error at most `0.5 + 2^-5` LSB against
+/// the exact `-ln U` of the word's own `U`.
+pub(crate) fn exponential_from_word(word: u32) -> i32 {
+    let (upper, j) = split_word(word);
+    round_q32_to_q16(exponential_q32(upper, j))
+}
+
+/// Standard Gumbel noise `-ln(-ln U)`, in `[-3.13, 22.87]`. Error at most `0.5 + 2^-5` LSB
+/// against the exact value of the word's own `U`.
+///
+/// For `U = 1 - t` near 1, `-ln U` is as small as 2^-33 and a Q32 value would have no
+/// relative accuracy left, so `ln(-ln(1 - t))` is taken as `ln t + ln(-ln(1-t)/t)` with the
+/// series `ln(-ln(1-t)/t) = t/2 + 5t²/24 + t³/8 + O(t⁴)` for `t < 2^-8` (remainder below
+/// 2^-35); elsewhere `-ln U >= 2^-8` and its logarithm loses at most 8 bits of the Q32's 30.
+pub(crate) fn gumbel_from_word(word: u32) -> i32 {
+    let (upper, j) = split_word(word);
+    let ln_e = if upper && j < SERIES_LIMIT {
+        // t in Q40 (< 2^32, so its square fits a u64).
+        let t = (j << 7) as i64;
+        let t2 = ((t as u64 * t as u64) >> 40) as i64;
+        let t3 = ((t2 as u64 * t as u64) >> 40) as i64;
+        let series_q40 = t / 2 + (t2 * 5) / 24 + t3 / 8;
+        ln_t_q32(j) + ((series_q40 + (1 << 7)) >> 8)
+    } else {
+        // -ln U >= 2^-8 here (and <= 22.87): its logarithm from the Q32 value.
+        let e = exponential_q32(upper, j).max(1) as u64;
+        ln_q32(e) - n_ln2_q32(i64::from(Q))
+    };
+    round_q32_to_q16(-ln_e)
+}
+
+/// Standard logistic noise `ln U - ln(1 - U)`, in `[-22.87, 22.87]`, exactly symmetric under
+/// flipping the top bit. Error at most `0.5 + 2^-5` LSB.
+pub(crate) fn logistic_from_word(word: u32) -> i32 {
+    let (upper, j) = split_word(word);
+    let magnitude = round_q32_to_q16(-ln_t_q32(j) - neg_ln_1m_t_q32(j));
+    if upper { magnitude } else { -magnitude }
+}
+
+/// Uniform noise on (0, 1): `((word >> 16) | 1) · 2^-16`, the 2^15 odd multiples of 2^-16 in
+/// `[2^-16, 1 - 2^-16]`, each equally likely. Exact.
+pub(crate) fn uniform_from_word(word: u32) -> i32 {
+    ((word >> 16) | 1) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table entry against its definition, in f64 (whose 53 bits exceed the tables' 32).
+    #[test]
+    fn tables_match_their_definitions() {
+        for (i, (&r, &ln_r)) in RECIPROCAL.iter().zip(&LN_RECIPROCAL).enumerate() {
+            let ideal = 2f64.powi(32) / (1.0 + (i as f64 + 0.5) / 32.0);
+            assert_eq!(u64::from(r), ideal.round() as u64, "reciprocal {i}");
+            let ln = -(f64::from(r) / 2f64.powi(32)).ln() * 2f64.powi(32);
+            assert!((ln_r as f64 - ln).abs() <= 0.5 + 1e-6, "ln reciprocal {i}");
+        }
+        for (j, &e) in EXP_NEG_THIRTY_SECONDS.iter().enumerate() {
+            let ideal = (-(j as f64) / 32.0).exp() * 2f64.powi(31);
+            assert!((e as f64 - ideal).abs() <= 0.5 + 1e-6, "exp table {j}");
+        }
+        assert!((LN2_Q56 as f64 / 2f64.powi(56) - core::f64::consts::LN_2).abs() < 1e-16);
+        assert_eq!(
+            LN2_Q32,
+            (core::f64::consts::LN_2 * 2f64.powi(32)).round() as i64
+        );
+    }
+
+    /// The Q32 logarithm at every 24-bit mantissa (2^23 of them) and at the ends of the 32-bit
+    /// ones, against f64.
+    #[test]
+    fn ln_q32_error_is_below_2_pow_minus_30() {
+        let mut worst = 0f64;
+        let mut check = |x: u64| {
+            let exact = (x as f64).ln() * 2f64.powi(32);
+            worst = worst.max((ln_q32(x) as f64 - exact).abs());
+        };
+        for m in (1u64 << 23)..(1 << 24) {
+            check(m);
+        }
+        for x in [
+            1,
+            2,
+            3,
+            u64::from(u32::MAX),
+            1 << 33,
+            (1 << 33) - 1,
+            u64::MAX,
+        ] {
+            check(x);
+        }
+        eprintln!("ln_q32: max error {:.4} units of 2^-32", worst);
+        assert!(worst < 4.0);
+    }
+}
