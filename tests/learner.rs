@@ -377,3 +377,57 @@ fn every_estimator_learns_the_bandit_in_f32() {
         }
     }
 }
+
+#[cfg(feature = "fixed")]
+mod fixed_point {
+    use super::*;
+    use gumbel::Fixed;
+
+    type FixedAgent = Agent<Fixed, 4, 4>;
+
+    /// The same reduced benchmark in I16F16, with the same integer-only configuration.
+    #[test]
+    fn every_estimator_learns_the_bandit_in_fixed_point() {
+        for estimator in Estimator::ALL {
+            for seed in [1, 2] {
+                let mut agent = FixedAgent::new(Bandit::config(estimator).unwrap()).unwrap();
+                let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+                let mut bandit = Bandit::new();
+                let mut window = MovingSum::<1000>::new();
+                let solved = (1..=6000).find(|_| {
+                    window.push(u8::from(bandit.train_step(&mut agent, &mut rng).unwrap()));
+                    window.is_full() && window.sum() >= Bandit::SUCCESS
+                });
+                assert!(solved.is_some(), "{} seed {seed}: {} / 1000", estimator.name(), window.sum());
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_point_state_round_trips_and_is_not_confused_with_f32() {
+        let config = Bandit::config::<Fixed>(Estimator::Relax).unwrap();
+        let mut agent = FixedAgent::new(config).unwrap();
+        let mut rng = Xoshiro128PlusPlus::seed_from_u64(14);
+        let mut bandit = Bandit::new();
+        for _ in 0..300 {
+            bandit.train_step(&mut agent, &mut rng).unwrap();
+        }
+        let mut blob = [0u8; FixedAgent::BLOB_LEN];
+        agent.save(&mut blob).unwrap();
+        let mut restored = FixedAgent::new(config).unwrap();
+        restored.load(&blob).unwrap();
+        assert_eq!(restored, agent);
+        for bit in 0..blob.len() * 8 {
+            let mut corrupted = blob;
+            corrupted[bit / 8] ^= 1 << (bit % 8);
+            assert_eq!(restored.load(&corrupted), Err(Error::CorruptedState), "bit {bit}");
+        }
+        assert_eq!(restored, agent);
+        // An f32 blob of the same shape and size is refused by the scalar fingerprint.
+        let (float_agent, _) = trained(Bandit::config(Estimator::Relax).unwrap(), 10, 15);
+        let mut float_blob = [0u8; BanditAgent::BLOB_LEN];
+        float_agent.save(&mut float_blob).unwrap();
+        assert_eq!(restored.load(&float_blob), Err(Error::CorruptedState));
+        assert_eq!(restored, agent);
+    }
+}
