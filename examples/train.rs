@@ -122,6 +122,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     plot(&curves)?;
     println!("\nLearning curves written to {OUTPUT}.");
+    let failures: usize = summary
+        .iter()
+        .map(|(_, runs)| runs.iter().filter(|r| r.final_window < 0.95).count())
+        .sum();
+    if failures > 0 {
+        return Err(format!("{failures} runs missed the success criterion").into());
+    }
     Ok(())
 }
 
