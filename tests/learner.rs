@@ -398,7 +398,12 @@ mod fixed_point {
                     window.push(u8::from(bandit.train_step(&mut agent, &mut rng).unwrap()));
                     window.is_full() && window.sum() >= Bandit::SUCCESS
                 });
-                assert!(solved.is_some(), "{} seed {seed}: {} / 1000", estimator.name(), window.sum());
+                assert!(
+                    solved.is_some(),
+                    "{} seed {seed}: {} / 1000",
+                    estimator.name(),
+                    window.sum()
+                );
             }
         }
     }
@@ -420,7 +425,11 @@ mod fixed_point {
         for bit in 0..blob.len() * 8 {
             let mut corrupted = blob;
             corrupted[bit / 8] ^= 1 << (bit % 8);
-            assert_eq!(restored.load(&corrupted), Err(Error::CorruptedState), "bit {bit}");
+            assert_eq!(
+                restored.load(&corrupted),
+                Err(Error::CorruptedState),
+                "bit {bit}"
+            );
         }
         assert_eq!(restored, agent);
         // An f32 blob of the same shape and size is refused by the scalar fingerprint.

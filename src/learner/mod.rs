@@ -1,7 +1,7 @@
 //! Layer 5: a tiny on-device learner. A linear softmax [`Policy`] over `K` discrete actions
 //! from `D` features, a linear [`Critic`] `Q(s, y)` over the relaxed action, and an [`Agent`]
 //! that trains them from rewards with a selectable policy-gradient [`Estimator`] and
-//! [`Optimiser`], everything in fixed-size arrays (no heap), written once over [`Scalar`]
+//! [`Optimiser`], everything in fixed-size arrays (no heap), written once over [`Scalar`](crate::Scalar)
 //! so the same code learns in `f32` and in fixed point.
 //!
 //! # One step
