@@ -1,2 +1,144 @@
-//! Placeholder until the benchmark lands.
-fn main() {}
+//! Host benchmark: this crate's Gumbel-max and Concrete samplers against `rand_distr::Gumbel` +
+//! argmax and a naive `libm::logf` Gumbel-max, for K = 4, 16, 64, 256, with the logits changing
+//! every draw (cycling through a pool, so nothing can be hoisted out of the loop).
+//!
+//! `cargo bench --bench sampling` runs criterion, then prints a table of nanoseconds per draw and
+//! the ratio of each sampler to the naive baseline measured in the same run.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{BenchmarkId, Criterion};
+use gumbel::{Temperature, categorical, concrete};
+use rand_core::{Rng, SeedableRng};
+use rand_distr::{Distribution, Gumbel};
+use rand_xoshiro::Xoshiro128PlusPlus;
+
+const SIZES: [usize; 4] = [4, 16, 64, 256];
+const POOL: usize = 64;
+const GROUP: &str = "sample";
+
+/// `POOL` different logit vectors of length `k`, spread over about ±4.
+fn logit_pool(k: usize) -> Vec<Vec<f32>> {
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(k as u64);
+    (0..POOL)
+        .map(|_| {
+            (0..k)
+                .map(|_| (rng.next_u32() >> 8) as f32 / (1u32 << 24) as f32 * 8.0 - 4.0)
+                .collect()
+        })
+        .collect()
+}
+
+fn argmax(values: impl Iterator<Item = f32>) -> usize {
+    let mut best = (0, f32::NEG_INFINITY);
+    for (k, v) in values.enumerate() {
+        if v > best.1 {
+            best = (k, v);
+        }
+    }
+    best.0
+}
+
+/// The textbook Gumbel-max: a 24-bit uniform and `-ln(-ln u)` with `libm::logf`.
+fn naive_gumbel_max(rng: &mut Xoshiro128PlusPlus, logits: &[f32]) -> usize {
+    argmax(logits.iter().map(|&l| {
+        let u = ((rng.next_u32() >> 8) | 1) as f32 * (1.0 / (1u32 << 24) as f32);
+        l - libm::logf(-libm::logf(u))
+    }))
+}
+
+type Sampler = fn(&mut Xoshiro128PlusPlus, &[f32], &mut [f32]) -> usize;
+
+/// (criterion id, label in the table, sampler); the first is the baseline.
+const SAMPLERS: [(&str, &str, Sampler); 4] = [
+    (
+        "naive_libm",
+        "naive `libm::logf` Gumbel-max",
+        |rng, logits, _| naive_gumbel_max(rng, logits),
+    ),
+    (
+        "rand_distr",
+        "`rand_distr::Gumbel` + argmax",
+        |rng, logits, _| {
+            let gumbel = Gumbel::new(0.0f32, 1.0).unwrap();
+            argmax(logits.iter().map(|&l| l + gumbel.sample(rng)))
+        },
+    ),
+    (
+        "categorical",
+        "`gumbel::categorical::sample`",
+        |rng, logits, _| categorical::sample(rng, logits).unwrap(),
+    ),
+    (
+        "concrete",
+        "`gumbel::concrete::sample` (λ = 0.5)",
+        |rng, logits, out| {
+            let t = Temperature::new(0.5f32).unwrap();
+            concrete::sample(rng, logits, None, t, out).unwrap();
+            0
+        },
+    ),
+];
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group(GROUP);
+    for &k in &SIZES {
+        let pool = logit_pool(k);
+        for (id, _, sampler) in SAMPLERS {
+            group.bench_with_input(BenchmarkId::new(id, k), &pool, |b, pool| {
+                let mut rng = Xoshiro128PlusPlus::seed_from_u64(1);
+                let mut out = vec![0f32; k];
+                let mut i = 0;
+                b.iter(|| {
+                    i = (i + 1) % POOL;
+                    black_box(sampler(&mut rng, black_box(&pool[i]), &mut out))
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+/// Criterion's point estimate of the mean, in ns, from its JSON output.
+fn mean_ns(id: &str, k: usize) -> Option<f64> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
+    let path = target
+        .join("criterion")
+        .join(GROUP)
+        .join(id)
+        .join(k.to_string())
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["mean"]["point_estimate"].as_f64()
+}
+
+fn print_ratio_table() {
+    println!("\nns per draw (ratio to the naive libm Gumbel-max of the same run)\n");
+    print!("| sampler |");
+    for k in SIZES {
+        print!(" K = {k} |");
+    }
+    println!("\n|---|{}", "---|".repeat(SIZES.len()));
+    for (id, label, _) in SAMPLERS {
+        print!("| {label} |");
+        for k in SIZES {
+            match (mean_ns(id, k), mean_ns(SAMPLERS[0].0, k)) {
+                (Some(t), Some(base)) => print!(" {t:.0} ({:.2}×) |", t / base),
+                _ => print!(" n/a |"),
+            }
+        }
+        println!();
+    }
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    bench(&mut criterion);
+    criterion.final_summary();
+    print_ratio_table();
+}

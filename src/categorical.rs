@@ -122,6 +122,22 @@ fn best<S: Scalar>(
     allowed: Option<&[bool]>,
     mut noise_at: impl FnMut(usize) -> S,
 ) -> usize {
+    if allowed.is_none() && !support.has_pos_inf() {
+        // The common case, in one tight loop. A `-inf` logit gives `-inf`, which never beats the
+        // initial `-inf`; the largest logit gives `0 + noise`, which always does. The values and
+        // comparisons are exactly those of the general loop below.
+        let shift = support.shift();
+        let mut best_index = 0;
+        let mut best_value = S::NEG_LOG_ZERO;
+        for (k, &logit) in logits.iter().enumerate() {
+            let value = (logit - shift) + noise_at(k);
+            if value > best_value {
+                best_index = k;
+                best_value = value;
+            }
+        }
+        return best_index;
+    }
     let mut best_index = usize::MAX;
     let mut best_value = S::ZERO;
     for k in 0..logits.len() {

@@ -12,7 +12,7 @@
 //! `g_k = G_k + ln Z − θ_k` and `g_i = −ln(e^{−G_i} + e^{θ_i − z_k})`, evaluated with a
 //! log-sum-exp relative to the largest logit, so logit spreads of ±1e30 neither overflow nor lose
 //! the noise. The result always satisfies
-//! [`argmax_perturbed`](crate::categorical::argmax_perturbed)`(logits, allowed, g) = k`: a value
+//! [`argmax_perturbed`]`(logits, allowed, g) = k`: a value
 //! that rounding would tie with (or lift above) `z_k` is lowered by a few ulps, a change far
 //! below the `f32` rounding of the formula itself.
 //!
@@ -218,7 +218,7 @@ pub fn binary<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logit: S, b: bool) -> Res
     ))
 }
 
-/// The deterministic map behind [`binary`]: the conditional noise for the standard logistic
+/// The deterministic map behind [`binary`](fn@binary): the conditional noise for the standard logistic
 /// variate `standard`.
 pub fn binary_from_logistic<S: Scalar>(logit: S, b: bool, standard: S) -> Result<S, Error> {
     binary::check_logit(logit)?;

@@ -96,6 +96,18 @@ impl<S: Scalar> Support<S> {
         }
     }
 
+    /// The largest finite available logit, subtracted from every logit before noise is added.
+    #[inline]
+    pub(crate) fn shift(&self) -> S {
+        self.shift
+    }
+
+    /// `true` when some available logit is `+inf`.
+    #[inline]
+    pub(crate) fn has_pos_inf(&self) -> bool {
+        self.has_pos_inf
+    }
+
     /// For ranking all available actions (top-k): `None` if masked, otherwise whether the logit
     /// is `+inf` (such actions rank above every finite one, among themselves by noise alone, so
     /// their value is 0) and the logit minus the shift.

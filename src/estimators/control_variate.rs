@@ -3,7 +3,7 @@
 //! the online adaptation of the REBAR weight η.
 //!
 //! For a discrete sample `b = H(z)` of perturbed logits `z = θ + g`, conditional perturbed
-//! logits `z̃ ~ p(z | b)` ([`conditional`](crate::conditional)), a differentiable surrogate `c`
+//! logits `z̃ ~ p(z | b)` ([`conditional`]), a differentiable surrogate `c`
 //! of the relaxed sample `σ_λ(z)` and the objective value `f(b)`:
 //!
 //! `ĝ = [f(b) − η c(z̃)] ∇θ log p(b) + η ∇θ c(z) − η ∇θ c(z̃)`.
@@ -11,7 +11,7 @@
 //! It is unbiased for `∇θ E[f(b)]` for every η and every `c`, because `E[c(z̃) ∇ log p(b)] +
 //! ∇ E[c(z̃)] = ∇ E[c(z)]`. `∇θ c(z)` is the reparameterisation gradient
 //! ([`relaxed`](super::relaxed)); `∇θ c(z̃)` goes through the conditional reparameterisation
-//! ([`conditional::categorical_backward`](crate::conditional::categorical_backward)).
+//! ([`conditional::categorical_backward`]).
 //!
 //! The variance of `ĝ` is quadratic in η. Its derivative `d E[|ĝ|²]/dη = 2 E⟨ĝ, ∂ĝ/∂η⟩` has the
 //! single-sample estimate [`Terms::eta_variance_gradient`]; [`AdaptiveEta`] descends it, as
@@ -131,7 +131,8 @@ where
     check_len(logits, noise.len())?;
     check_len(logits, gradient.len())?;
     check_finite(noise)?;
-    check_finite(&[eta, objective])?;
+    check_finite(&[eta])?;
+    check_finite(&[objective])?;
     let action = argmax_perturbed(logits, allowed, noise)?;
     let (scratch_a, rest) = split_scratch(scratch, k)?;
     let (scratch_b, scratch_c) = rest.split_at_mut(k);
@@ -220,7 +221,8 @@ where
     C: BinarySurrogate<S> + ?Sized,
 {
     let y = crate::binary::relax_logit(logit, noise, temperature)?;
-    check_finite(&[eta, objective])?;
+    check_finite(&[eta])?;
+    check_finite(&[objective])?;
     let b = logit + noise > S::ZERO;
 
     let conditional_noise = conditional::binary(rng, logit, b)?;
@@ -253,6 +255,7 @@ fn evaluate_binary<S: Scalar, C: BinarySurrogate<S> + ?Sized>(
     relaxed: S,
 ) -> Result<(S, S), Error> {
     let (value, slope) = surrogate.evaluate(relaxed)?;
-    check_finite(&[value, slope])?;
+    check_finite(&[value])?;
+    check_finite(&[slope])?;
     Ok((value, slope))
 }

@@ -1,7 +1,7 @@
 //! The Gumbel-Rao estimator (Paulus, Maddison and Krause 2021): the straight-through gradient
 //! Rao-Blackwellised over the noise. Given the drawn action `a`, it averages the Concrete VJP
 //! over `M` draws of Gumbel noise *conditioned on* `argmax(θ + g) = a`
-//! ([`conditional`](crate::conditional)):
+//! ([`conditional`]):
 //! `(1/M) Σ_m y^m ⊙ (v − ⟨v, y^m⟩)/λ`, `y^m = softmax((θ + g^m)/λ)`, with the upstream
 //! `v = ∂f/∂D` at the hard one-hot `D = one_hot(a)`. Same expectation as
 //! [`straight_through`](super::straight_through), and variance no larger for every `M ≥ 1`.
@@ -10,7 +10,7 @@
 //! buffer of `K`, whatever `M`. Cost: `M` conditional draws (`K` random words each) and `O(MK)`
 //! arithmetic.
 //!
-//! Errors as in [`relaxed`](super::relaxed) and [`conditional`](crate::conditional), plus
+//! Errors as in [`relaxed`](super::relaxed) and [`conditional`], plus
 //! `draws == 0` → [`Error::InvalidParameter`] and a scratch or output buffer of another length
 //! → [`Error::LengthMismatch`]. Every check happens before the first random word is drawn; on
 //! error nothing is written.

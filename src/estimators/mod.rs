@@ -19,6 +19,50 @@
 //! [`noise::logistic`] with `b = (θ + L > 0)` (binary); the estimators take that noise so the
 //! relaxation they differentiate is the one that produced `b`.
 //!
+//! ```
+//! use gumbel::estimators::control_variate::{Surrogate, SCRATCH_PER_ACTION};
+//! use gumbel::estimators::{gumbel_rao, relax, score};
+//! use gumbel::{categorical, Error, Temperature};
+//! use rand_core::SeedableRng;
+//! use rand_xoshiro::Xoshiro128PlusPlus;
+//!
+//! /// A critic of relaxed actions: here c(x) = ⟨w, x⟩.
+//! struct Critic([f32; 3]);
+//! impl Surrogate<f32> for Critic {
+//!     fn evaluate(&mut self, x: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+//!         gradient.copy_from_slice(&self.0);
+//!         Ok(x.iter().zip(&self.0).map(|(a, b)| a * b).sum())
+//!     }
+//! }
+//!
+//! let mut rng = Xoshiro128PlusPlus::seed_from_u64(3);
+//! let logits = [0.2f32, -0.4, 1.0];
+//! let mut noise = [0.0f32; 3];
+//! let action = categorical::sample_with_noise(&mut rng, &logits, None, &mut noise)?;
+//! let reward = [1.0f32, 0.0, 0.5][action];
+//! let mut gradient = [0.0f32; 3];
+//!
+//! // REINFORCE with a baseline of 0.4.
+//! score::reinforce_categorical(&logits, None, action, reward, 0.4, &mut gradient)?;
+//!
+//! // Gumbel-Rao through the critic's gradient at the hard one-hot (M = 8 draws).
+//! let upstream = [1.0f32, 0.0, 0.5];
+//! let mut scratch = [0.0f32; 3 * SCRATCH_PER_ACTION];
+//! let lambda = Temperature::new(0.5)?;
+//! gumbel_rao::categorical(
+//!     &mut rng, &logits, None, action, lambda, 8, &upstream, &mut scratch[..3], &mut gradient,
+//! )?;
+//!
+//! // RELAX with the critic as surrogate: unbiased whatever the critic.
+//! let mut critic = Critic([0.9, 0.1, 0.5]);
+//! let terms = relax::categorical(
+//!     &mut rng, &logits, None, &noise, lambda, reward, &mut critic, &mut scratch, &mut gradient,
+//! )?;
+//! assert_eq!(terms.action, action);
+//! assert!(gradient.iter().all(|g| g.is_finite()));
+//! # Ok::<(), gumbel::Error>(())
+//! ```
+//!
 //! [`Error`]: crate::Error
 //! [`categorical::sample_with_noise`]: crate::categorical::sample_with_noise
 //! [`noise::logistic`]: crate::noise::logistic

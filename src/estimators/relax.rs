@@ -5,6 +5,13 @@
 //! Unbiased for every surrogate; the closer `c` tracks `f`, the lower the variance. In a learner
 //! the surrogate is a critic trained to minimise the estimator's variance.
 //!
+//! # Training the surrogate
+//! RELAX trains `c_φ` to minimise the variance, by descending `2⟨ĝ, ∂ĝ/∂φ⟩`. When `c_φ` is
+//! linear in its parameters, `c_φ = Σ_m φ_m h_m`, so is the estimate:
+//! `ĝ = f(b) ∇log p(b) + Σ_m φ_m ĝ_m`, where `ĝ_m` is this estimator called with objective 0 and
+//! surrogate `h_m` *on a clone of the generator* (the same conditional noise). `examples/variance.rs`
+//! trains a three-feature surrogate this way.
+//!
 //! Errors: those of [`relaxed`](super::relaxed) and [`conditional`](crate::conditional); a
 //! non-finite objective value or η → [`Error::Nan`] / [`Error::NotFinite`]; a surrogate that
 //! returns NaN or infinity → the same; a surrogate's own error is passed through; `scratch`

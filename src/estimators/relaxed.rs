@@ -14,11 +14,13 @@
 //! to 0 or 1.
 //!
 //! # Accuracy (f32)
-//! The perturbed logit `θ_i + g_i` is rounded once (relative error ε), which the division by λ
-//! turns into an absolute error of `ε|θ_i + g_i|/λ` in the exponent, so each `y_i` carries a
-//! relative error of about `ε (2 + K + |θ_i + g_i − max|/λ)`; the gradient inherits it times
-//! `2 max|v| / λ`. `tests/estimators_vjp.rs` checks exactly this bound against central finite
-//! differences in `f64`.
+//! The perturbed logit `z_i = θ_i + g_i` and the maximum are rounded once each, which the
+//! division by λ turns into an absolute error of up to `ε(|z_i| + |max z|)/λ` in the exponent;
+//! with the roundings of the exponential, the sum and the normalisation, each `y_i` carries a
+//! relative error of at most `r_i = ε (K + 4 + (|z_i| + |max z|)/λ)`. The gradient coordinate `j`
+//! is then within `2 y_j (r_j |v_j − ⟨v, y⟩| + Σ_i |v_i| y_i (r_i + Kε)) / λ` (plus `2ε` relative)
+//! of the exact VJP; `tests/estimators_vjp.rs` checks exactly this bound (and the analogous one
+//! for `∂f/∂λ`) against central finite differences in `f64`.
 //!
 //! # Errors
 //! Those of [`concrete::relax`](crate::concrete::relax) for the logits, mask and noise;

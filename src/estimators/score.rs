@@ -56,7 +56,8 @@ pub fn reinforce_categorical<S: Scalar>(
     baseline: S,
     out: &mut [S],
 ) -> Result<(), Error> {
-    check_finite(&[reward, baseline])?;
+    check_finite(&[reward])?;
+    check_finite(&[baseline])?;
     // Validate everything before writing.
     chosen_support(logits, allowed, action)?;
     check_len(logits, out.len())?;
@@ -78,7 +79,8 @@ pub fn reinforce_bernoulli<S: Scalar>(
     reward: S,
     baseline: S,
 ) -> Result<S, Error> {
-    check_finite(&[reward, baseline])?;
+    check_finite(&[reward])?;
+    check_finite(&[baseline])?;
     let estimate = (reward - baseline) * bernoulli(logit, b)?;
     if estimate.is_finite() {
         Ok(estimate)

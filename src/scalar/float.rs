@@ -19,7 +19,14 @@
 //! | [`gumbel_from_word`](Scalar::gumbel_from_word) | `[-ln(33 ln 2) ≈ -3.13, 33 ln 2 ≈ 22.87]` |
 //! | [`logistic_from_word`](Scalar::logistic_from_word) | `[-22.87, 22.87]`, exactly symmetric |
 //!
-//! The exhaustive test in `tests/noise.rs` evaluates every kernel at every value `t` can take.
+//! The word 0 gives the smallest `U` (2^-33) and the word 2^31 the largest (1 − 2^-33); the
+//! word `u32::MAX` gives `U = 1/2`.
+//!
+//! # Error bounds
+//! Against the exact variate of the same `U` (`t` is exact by definition), with `libm`'s `logf`
+//! and `log1pf` within 1 ulp: exponential `|ΔE| ≤ 2^-23·E`; Gumbel `|ΔG| ≤ 2^-23·(1 + |G|)`;
+//! logistic `|ΔL| ≤ 2^-23·(|ln t| + |ln(1−t)|) + 2^-24·|L|`. The unit tests below evaluate every
+//! kernel at every value `t` can take, in both halves, and prove these bounds and the ranges.
 
 use super::{Scalar, sealed::Sealed};
 
@@ -167,5 +174,100 @@ impl Scalar for f32 {
     fn logistic_from_word(word: u32) -> Self {
         let (upper, t) = split_word(word);
         logistic_from_parts(upper, t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Exhaustive checks of the noise kernels: every distance `t` a word can produce (a superset:
+    //! every odd integer below 2^24 and every `f32` in `[2^24, 2^32]`, times 2^-33), in both
+    //! halves, against an f64 evaluation of the same exact variate.
+
+    use super::*;
+
+    /// Every value of `(2m + 1) as f32` (and a few more), i.e. every `t · 2^33`.
+    fn every_scaled_distance() -> impl Iterator<Item = f32> {
+        let small = (1u32..1 << 24).step_by(2).map(|n| n as f32);
+        let first = (1u32 << 24) as f32;
+        let last = 4_294_967_296.0f32;
+        let large = (first.to_bits()..=last.to_bits()).map(f32::from_bits);
+        small.chain(large)
+    }
+
+    const ULP: f64 = 1.0 / (1u64 << 23) as f64;
+
+    /// Checks one half; returns (min, max) of Gumbel, exponential and logistic values.
+    fn check_half(upper: bool) -> [(f64, f64); 3] {
+        let mut ranges = [(f64::INFINITY, f64::NEG_INFINITY); 3];
+        for scaled in every_scaled_distance() {
+            let t = scaled * TWO_POW_NEG_33;
+            let t64 = f64::from(t);
+            let u64_ = if upper { 1.0 - t64 } else { t64 };
+            let exact_e = if upper { -(-t64).ln_1p() } else { -t64.ln() };
+            let exact_g = -exact_e.ln();
+            let exact_l = t64.ln() - (-t64).ln_1p();
+            let exact_l = if upper { -exact_l } else { exact_l };
+            assert!(u64_ > 0.0 && u64_ < 1.0);
+
+            let e = exponential_from_parts(upper, t);
+            let g = -libm::logf(e);
+            let l = logistic_from_parts(upper, t);
+            for v in [e, g, l] {
+                assert!(v.is_finite(), "t = {t:e}, upper = {upper}: {v}");
+            }
+            assert!(e > 0.0);
+            // Bounds derived in the module docs of `noise`: libm's log/log1p are within 1 ulp.
+            let (e64, g64, l64) = (f64::from(e), f64::from(g), f64::from(l));
+            assert!(
+                (e64 - exact_e).abs() <= ULP * exact_e,
+                "E at t = {t:e}: {e} vs {exact_e}"
+            );
+            assert!(
+                (g64 - exact_g).abs() <= ULP * (1.0 + exact_g.abs()),
+                "G at t = {t:e}: {g} vs {exact_g}"
+            );
+            let l_bound = ULP * (t64.ln().abs() + (-t64).ln_1p().abs()) + ULP / 2.0 * exact_l.abs();
+            assert!(
+                (l64 - exact_l).abs() <= l_bound,
+                "L at t = {t:e}: {l} vs {exact_l}"
+            );
+            for (range, v) in ranges.iter_mut().zip([g64, e64, l64]) {
+                range.0 = range.0.min(v);
+                range.1 = range.1.max(v);
+            }
+        }
+        ranges
+    }
+
+    #[test]
+    fn noise_kernels_are_finite_and_accurate_for_every_word() {
+        let [lower, upper] = std::thread::scope(|s| {
+            let lower = s.spawn(|| check_half(false));
+            let upper = s.spawn(|| check_half(true));
+            [lower.join().unwrap(), upper.join().unwrap()]
+        });
+        let span = |i: usize| (lower[i].0.min(upper[i].0), lower[i].1.max(upper[i].1));
+        let (gumbel, exponential, logistic) = (span(0), span(1), span(2));
+        eprintln!("Gumbel range {gumbel:?}, exponential {exponential:?}, logistic {logistic:?}");
+        // The ranges documented in the module docs.
+        let top = 33.0 * core::f64::consts::LN_2;
+        assert!(gumbel.0 >= -(top.ln()) - 1e-6 && gumbel.1 <= top + 1e-5);
+        assert!(exponential.0 >= 2f64.powi(-33) && exponential.1 <= top + 1e-5);
+        assert!(logistic.0 == -logistic.1 && logistic.1 <= top + 1e-5);
+        // The ends are reached by the words 0 (U = 2^-33) and 2^31 (U = 1 - 2^-33).
+        assert_eq!(f64::from(f32::gumbel_from_word(0)), gumbel.0);
+        assert_eq!(f64::from(f32::gumbel_from_word(1 << 31)), gumbel.1);
+        assert_eq!(f64::from(f32::logistic_from_word(0)), logistic.0);
+        assert_eq!(f64::from(f32::logistic_from_word(1 << 31)), logistic.1);
+    }
+
+    #[test]
+    fn uniform_is_open_for_every_word() {
+        for high in 0..1u32 << 24 {
+            let u = f32::uniform_from_word(high << 8);
+            assert!(u > 0.0 && u < 1.0, "word {:#x}: {u}", high << 8);
+        }
+        assert_eq!(f32::uniform_from_word(0), TWO_POW_NEG_24);
+        assert_eq!(f32::uniform_from_word(u32::MAX), 1.0 - TWO_POW_NEG_24);
     }
 }
