@@ -1,0 +1,303 @@
+//! The entry points whose cost the QEMU boards report, and the naive baseline they are compared
+//! with. One list ([`entries`]) serves three measurements, so they always agree on what an
+//! entry point is:
+//!
+//! - the instruction counter (`qemu`: many calls under SysTick with `-icount`),
+//! - the stack painter (`qemu`: one call over a painted stack),
+//! - the flash probe: built with `GUMBEL_FLASH_PROBE=<label>/<scalar>` (or `baseline`), the
+//!   firmware links nothing but that entry point, and the size difference to the `baseline`
+//!   build is its flash cost (`boards/cost-report.sh`).
+//!
+//! Inputs are fixed but hidden from the optimiser with [`black_box`], so nothing is folded at
+//! compile time. Every call draws fresh noise from a `Xoshiro128PlusPlus`, as a user's would.
+
+use core::hint::black_box;
+
+use gumbel::{Error, Scalar, Temperature, binary, categorical, concrete, topk};
+use rand_core::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro128PlusPlus;
+
+/// A scalar type the firmware reports on, with its name in the logs and tables.
+pub trait Numeric: Scalar {
+    /// Which one it is.
+    const KIND: ScalarKind;
+    /// Its name in the logs and tables.
+    const NAME: &'static str = Self::KIND.name();
+}
+
+impl Numeric for f32 {
+    const KIND: ScalarKind = ScalarKind::F32;
+}
+
+/// The scalar types, as plain data (so a probe can name one at compile time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarKind {
+    /// `f32` through `libm`.
+    F32,
+}
+
+impl ScalarKind {
+    /// Every kind.
+    pub const ALL: [ScalarKind; 1] = [ScalarKind::F32];
+
+    /// The name in the logs and tables.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ScalarKind::F32 => "f32",
+        }
+    }
+}
+
+/// The number of categories of the top-k, Concrete and straight-through entries.
+pub const K_WIDE: usize = 16;
+
+/// How many indices the top-k entry draws.
+pub const TOP_K: usize = 4;
+
+/// The entry points. The naive ones exist in `f32` only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// [`naive_gumbel_max`] over 4 logits.
+    NaiveGumbelMax4,
+    /// [`naive_gumbel_max`] over 16 logits.
+    NaiveGumbelMax16,
+    /// [`naive_gumbel_max`] over 64 logits.
+    NaiveGumbelMax64,
+    /// `categorical::sample` over 4 logits.
+    GumbelMax4,
+    /// `categorical::sample` over 16 logits.
+    GumbelMax16,
+    /// `categorical::sample` over 64 logits.
+    GumbelMax64,
+    /// `topk::top_k`: [`TOP_K`] of [`K_WIDE`] logits.
+    TopK,
+    /// `concrete::sample` over [`K_WIDE`] logits at λ = 1/2.
+    Concrete,
+    /// `binary::sample` at λ = 2/3, logit 1/4.
+    BinaryConcrete,
+}
+
+impl Entry {
+    /// Every entry, in report order.
+    pub const ALL: [Entry; 9] = [
+        Entry::NaiveGumbelMax4,
+        Entry::NaiveGumbelMax16,
+        Entry::NaiveGumbelMax64,
+        Entry::GumbelMax4,
+        Entry::GumbelMax16,
+        Entry::GumbelMax64,
+        Entry::TopK,
+        Entry::Concrete,
+        Entry::BinaryConcrete,
+    ];
+
+    /// A unique label: the function and its size.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Entry::NaiveGumbelMax4 => "naive_gumbel_max_4",
+            Entry::NaiveGumbelMax16 => "naive_gumbel_max_16",
+            Entry::NaiveGumbelMax64 => "naive_gumbel_max_64",
+            Entry::GumbelMax4 => "gumbel_max_4",
+            Entry::GumbelMax16 => "gumbel_max_16",
+            Entry::GumbelMax64 => "gumbel_max_64",
+            Entry::TopK => "top_k_4_of_16",
+            Entry::Concrete => "concrete_16",
+            Entry::BinaryConcrete => "binary_concrete",
+        }
+    }
+}
+
+/// Receives each entry point as a closure that makes one call.
+pub trait Visit {
+    /// Called once per entry point and scalar type, in report order.
+    fn visit<F: FnMut() -> Result<u32, Error>>(&mut self, entry: Entry, kind: ScalarKind, call: F);
+}
+
+/// Hands every entry point to `visitor`: the naive baseline, then each scalar type's.
+#[inline(always)]
+pub fn entries<V: Visit>(visitor: &mut V) {
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(black_box(crate::SEED));
+    let logits: [f32; 64] = black_box(logits());
+    let naive = [
+        (Entry::NaiveGumbelMax4, 4),
+        (Entry::NaiveGumbelMax16, 16),
+        (Entry::NaiveGumbelMax64, 64),
+    ];
+    for (entry, k) in naive {
+        visitor.visit(entry, ScalarKind::F32, || {
+            Ok(naive_gumbel_max(&mut rng, &logits[..k]) as u32)
+        });
+    }
+    scalar_entries::<f32, V>(visitor, &mut rng);
+}
+
+#[inline(always)]
+fn scalar_entries<S: Numeric, V: Visit>(visitor: &mut V, rng: &mut Xoshiro128PlusPlus) {
+    let logits: [S; 64] = black_box(logits());
+    let quarter = black_box(S::ONE / S::from_i32(4));
+    let half = Temperature::new(black_box(S::HALF));
+    let two_thirds = Temperature::new(black_box(S::from_i32(2) / S::from_i32(3)));
+    let gumbel_max = [
+        (Entry::GumbelMax4, 4),
+        (Entry::GumbelMax16, 16),
+        (Entry::GumbelMax64, 64),
+    ];
+    for (entry, k) in gumbel_max {
+        visitor.visit(entry, S::KIND, || {
+            categorical::sample(rng, &logits[..k]).map(|i| i as u32)
+        });
+    }
+    visitor.visit(Entry::TopK, S::KIND, || {
+        let mut indices = [0usize; TOP_K];
+        let mut keys = [S::ZERO; TOP_K];
+        topk::top_k(rng, &logits[..K_WIDE], None, &mut indices, &mut keys)?;
+        Ok(indices[TOP_K - 1] as u32)
+    });
+    visitor.visit(Entry::Concrete, S::KIND, || {
+        let mut x = [S::ZERO; K_WIDE];
+        concrete::sample(rng, &logits[..K_WIDE], None, half?, &mut x)?;
+        Ok(x[0].to_bits())
+    });
+    visitor.visit(Entry::BinaryConcrete, S::KIND, || {
+        binary::sample(rng, quarter, two_thirds?).map(Scalar::to_bits)
+    });
+}
+
+/// 64 logits in `[-2, 2]`, in quarters, in an order with no pattern a sampler could exploit.
+fn logits<S: Scalar>() -> [S; 64] {
+    let quarter = S::ONE / S::from_i32(4);
+    core::array::from_fn(|i| S::from_i32(((i * 7) % 17) as i32 - 8) * quarter)
+}
+
+/// The baseline: Gumbel-max as a firmware engineer writes it without this crate — a 24-bit
+/// uniform, `libm::logf` twice per logit, no input checks, no masking, no guard against huge
+/// logits.
+pub fn naive_gumbel_max<R: Rng + ?Sized>(rng: &mut R, logits: &[f32]) -> usize {
+    let mut best = 0;
+    let mut best_value = f32::NEG_INFINITY;
+    for (k, &logit) in logits.iter().enumerate() {
+        let u = ((rng.next_u32() >> 8) | 1) as f32 * (1.0 / 16_777_216.0);
+        let value = logit - libm::logf(-libm::logf(u));
+        if value > best_value {
+            best = k;
+            best_value = value;
+        }
+    }
+    best
+}
+
+/// What a build measures: the whole firmware, or the flash probe of one entry point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// `baseline`: everything a probe links except an entry point.
+    Baseline,
+    /// `<label>/<scalar>`: that entry point alone.
+    Entry(Entry, ScalarKind),
+}
+
+/// The probe named by `GUMBEL_FLASH_PROBE` when this crate was compiled (`None` when unset).
+/// An unknown name stops the build.
+pub const PROBE: Option<Probe> = match option_env!("GUMBEL_FLASH_PROBE") {
+    None => None,
+    Some(name) => Some(parse_probe(name.as_bytes())),
+};
+
+const fn parse_probe(name: &[u8]) -> Probe {
+    if bytes_eq(name, b"baseline") {
+        return Probe::Baseline;
+    }
+    let mut e = 0;
+    while e < Entry::ALL.len() {
+        let label = Entry::ALL[e].label().as_bytes();
+        let mut s = 0;
+        while s < ScalarKind::ALL.len() {
+            let kind = ScalarKind::ALL[s].name().as_bytes();
+            if name.len() == label.len() + 1 + kind.len() {
+                let (head, tail) = name.split_at(label.len());
+                let (slash, scalar) = tail.split_at(1);
+                if bytes_eq(head, label) && slash[0] == b'/' && bytes_eq(scalar, kind) {
+                    return Probe::Entry(Entry::ALL[e], ScalarKind::ALL[s]);
+                }
+            }
+            s += 1;
+        }
+        e += 1;
+    }
+    panic!("GUMBEL_FLASH_PROBE: expected `baseline` or `<entry label>/<scalar>`")
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The flash probe's visitor: calls the one entry point [`PROBE`] names, and nothing else (the
+/// comparison is between constants once `visit` is inlined, so the other calls are not linked).
+pub struct FlashProbe;
+
+impl Visit for FlashProbe {
+    #[inline(always)]
+    fn visit<F: FnMut() -> Result<u32, Error>>(
+        &mut self,
+        entry: Entry,
+        kind: ScalarKind,
+        mut call: F,
+    ) {
+        if PROBE == Some(Probe::Entry(entry, kind)) {
+            let _ = black_box(call());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct CallEach(usize);
+
+    impl Visit for CallEach {
+        fn visit<F: FnMut() -> Result<u32, Error>>(&mut self, e: Entry, k: ScalarKind, mut f: F) {
+            for _ in 0..100 {
+                assert!(f().is_ok(), "{} / {}", e.label(), k.name());
+            }
+            self.0 += 1;
+        }
+    }
+
+    #[test]
+    fn every_entry_accepts_its_inputs() {
+        let mut each = CallEach(0);
+        entries(&mut each);
+        // Three naive entries (f32 only), then six per scalar type.
+        assert_eq!(each.0, 3 + 6 * ScalarKind::ALL.len());
+    }
+
+    #[test]
+    fn probe_names_parse() {
+        assert_eq!(parse_probe(b"baseline"), Probe::Baseline);
+        assert_eq!(
+            parse_probe(b"gumbel_max_16/f32"),
+            Probe::Entry(Entry::GumbelMax16, ScalarKind::F32)
+        );
+    }
+
+    #[test]
+    fn naive_baseline_draws_the_softmax_mode_most_often() {
+        let mut rng = Xoshiro128PlusPlus::seed_from_u64(1);
+        let logits = [0.0f32, 0.0, 3.0, 0.0];
+        let hits = (0..1000)
+            .filter(|_| naive_gumbel_max(&mut rng, &logits) == 2)
+            .count();
+        // softmax_2 = e^3 / (e^3 + 3) ≈ 0.870; 1000 draws stay within ±50 with p > 0.999.
+        assert!((820..=920).contains(&hits), "{hits}");
+    }
+}

@@ -1,0 +1,243 @@
+//! The QEMU boards' program: the test suite, then the cost report, then a semihosting exit
+//! whose status QEMU passes on (0 only if every check passed).
+//!
+//! # Counting instructions
+//! QEMU runs with `-icount shift=0,align=off`: every instruction advances virtual time by
+//! exactly 1 ns, so SysTick, clocked from the core at `f` Hz, ticks once per `10^9 / f`
+//! instructions. An entry point is called [`CALLS`] times between two reads of the counter;
+//! the same loop around an empty closure is subtracted, so the figure is the call itself
+//! (sampler and random number generator). A calibration loop of known length checks the
+//! conversion on every run, so a runner without `-icount` fails instead of printing noise.
+//!
+//! # Peak stack
+//! Before one call, everything between the end of `.bss` (`_stack_end`) and the current stack
+//! pointer is painted with [`PAINT`]; after it, the lowest word no longer holding the paint
+//! marks the deepest point the call reached. The figure includes the call's return address
+//! and the frame of the closure around it (a few words).
+
+use core::arch::asm;
+use core::hint::black_box;
+use core::ptr::{addr_of, read_volatile, write_volatile};
+
+use cortex_m::peripheral::SYST;
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m_semihosting::debug;
+use gumbel::Error;
+
+use crate::bench::{self, Entry, FlashProbe, ScalarKind, Visit};
+use crate::suite;
+
+/// Calls per timed figure: one SysTick tick (at most 80 instructions on these machines) is
+/// below one instruction per call.
+pub const CALLS: u32 = 100;
+
+/// The stack paint.
+pub const PAINT: u32 = 0xDEAD_BEEF;
+
+/// SysTick's reload value: the full 24 bits.
+const RELOAD: u32 = 0x00FF_FFFF;
+
+/// Runs the firmware on the board named `board` (whose SysTick runs at `systick_hz`) and exits
+/// QEMU with the outcome. Built as a flash probe (`GUMBEL_FLASH_PROBE`), it calls only the
+/// probed entry point.
+pub fn main(board: &'static str, systick_hz: u32) -> ! {
+    let passed = match bench::PROBE {
+        Some(_) => {
+            // Link the panic handler in every probe, the baseline included, so an entry's
+            // figure does not depend on whether it is the first to contain a bounds check.
+            if black_box(false) {
+                panic!("unreachable");
+            }
+            bench::entries(&mut FlashProbe);
+            true
+        }
+        None => run(board, systick_hz),
+    };
+    exit(passed)
+}
+
+fn run(board: &'static str, systick_hz: u32) -> bool {
+    say!("gumbel firmware on {}", board);
+    let suite_passed = suite::run().is_ok();
+    let costs_measured = match cortex_m::Peripherals::take() {
+        Some(peripherals) => report_costs(peripherals.SYST, systick_hz),
+        None => false,
+    };
+    say!(
+        "result: suite {}, costs {}",
+        if suite_passed { "passed" } else { "FAILED" },
+        if costs_measured { "measured" } else { "FAILED" }
+    );
+    suite_passed && costs_measured
+}
+
+fn exit(passed: bool) -> ! {
+    debug::exit(if passed {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    // Not reached under QEMU; on a probe without semihosting, stop here.
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
+/// Logs one `cost` line per entry point: `cost <label> <scalar> <instructions per call>
+/// <peak stack bytes>`; `boards/cost-report.sh` turns them into the table.
+fn report_costs(syst: SYST, systick_hz: u32) -> bool {
+    let mut meter = Meter::new(syst, systick_hz);
+    if !meter.calibrate() {
+        return false;
+    }
+    meter.overhead = meter.count(CALLS, || Ok(0));
+    say!(
+        "cost loop overhead: {} instructions per {} calls (subtracted)",
+        meter.overhead,
+        CALLS
+    );
+    bench::entries(&mut meter);
+    meter.ok
+}
+
+struct Meter {
+    syst: SYST,
+    systick_hz: u32,
+    /// Instructions of [`CALLS`] iterations of the timing loop around an empty closure.
+    overhead: u64,
+    ok: bool,
+}
+
+impl Meter {
+    fn new(mut syst: SYST, systick_hz: u32) -> Self {
+        syst.set_clock_source(SystClkSource::Core);
+        syst.set_reload(RELOAD);
+        syst.clear_current();
+        syst.enable_counter();
+        Self {
+            syst,
+            systick_hz,
+            overhead: 0,
+            ok: true,
+        }
+    }
+
+    /// Instructions spent by `calls` calls of `call` (plus the loop around them).
+    #[inline(always)]
+    fn count<F: FnMut() -> Result<u32, Error>>(&mut self, calls: u32, mut call: F) -> u64 {
+        // Restart from the top, so the count cannot wrap unnoticed.
+        self.syst.clear_current();
+        while SYST::get_current() == 0 {}
+        let _ = self.syst.has_wrapped();
+        let start = SYST::get_current();
+        for _ in 0..calls {
+            let _ = black_box(call());
+        }
+        let end = SYST::get_current();
+        if self.syst.has_wrapped() {
+            say!("cost: SysTick wrapped; time fewer calls");
+            self.ok = false;
+        }
+        u64::from(start - end) * 1_000_000_000 / u64::from(self.systick_hz)
+    }
+
+    /// Times a loop of exactly `2 n` instructions and checks the count, within one tick and the
+    /// few instructions around the loop.
+    fn calibrate(&mut self) -> bool {
+        const N: u32 = 50_000;
+        let expected = 2 * u64::from(N);
+        let counted = self.count(1, || {
+            spin(N);
+            Ok(0)
+        });
+        let tolerance = 1_000_000_000 / u64::from(self.systick_hz) + 32;
+        let ok = counted.abs_diff(expected) <= tolerance;
+        say!(
+            "calibration: {} instructions counted as {} ({})",
+            expected,
+            counted,
+            if ok {
+                "ok"
+            } else {
+                "WRONG: is QEMU running with -icount shift=0?"
+            }
+        );
+        ok
+    }
+}
+
+impl Visit for Meter {
+    fn visit<F: FnMut() -> Result<u32, Error>>(
+        &mut self,
+        entry: Entry,
+        kind: ScalarKind,
+        mut call: F,
+    ) {
+        let (result, stack) = painted(&mut call);
+        if let Err(error) = result {
+            say!("cost {} {}: ERROR {}", entry.label(), kind.name(), error);
+            self.ok = false;
+            return;
+        }
+        let total = self.count(CALLS, &mut call);
+        let per_call =
+            (total.saturating_sub(self.overhead) + u64::from(CALLS) / 2) / u64::from(CALLS);
+        say!(
+            "cost {} {} {} {}",
+            entry.label(),
+            kind.name(),
+            per_call,
+            stack
+        );
+    }
+}
+
+/// Exactly `2 n` instructions (`subs`, `bne`), `n >= 1`.
+#[inline(always)]
+fn spin(n: u32) {
+    // SAFETY: register-only countdown loop; touches no memory and no stack.
+    unsafe {
+        asm!("2:", "subs {0}, #1", "bne 2b", inout(reg) n => _, options(nomem, nostack));
+    }
+}
+
+unsafe extern "C" {
+    /// The lowest address the stack may reach (cortex-m-rt: the end of `.bss` and `.uninit`).
+    static _stack_end: u32;
+}
+
+/// Calls `call` once over a painted stack; returns its result and the bytes of stack it used.
+#[inline(never)]
+fn painted<R, F: FnMut() -> R>(call: &mut F) -> (R, usize) {
+    let top = cortex_m::register::msp::read() as usize;
+    let bottom = addr_of!(_stack_end) as usize;
+    let mut word = bottom;
+    while word < top {
+        // SAFETY: [bottom, top) is the unused part of the stack: below this frame, above every
+        // static; no interrupt is enabled that could be using it.
+        unsafe { write_volatile(word as *mut u32, PAINT) };
+        word += 4;
+    }
+    let result = call_once(call);
+    let mut lowest = bottom;
+    // SAFETY: the same words, read back.
+    while lowest < top && unsafe { read_volatile(lowest as *const u32) } == PAINT {
+        lowest += 4;
+    }
+    (result, top - lowest)
+}
+
+/// A call in a frame of its own, below the painter's stack pointer.
+#[inline(never)]
+fn call_once<R, F: FnMut() -> R>(call: &mut F) -> R {
+    call()
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    match info.location() {
+        Some(location) => say!("PANIC at {}:{}", location.file(), location.line()),
+        None => say!("PANIC"),
+    }
+    exit(false)
+}
