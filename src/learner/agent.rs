@@ -279,10 +279,11 @@ impl<S: Scalar, const D: usize, const K: usize> Agent<S, D, K> {
         decision: &Decision<S, D, K>,
         reward: S,
     ) -> Result<(), Error> {
-        let before = (self.state, self.pending);
+        // `observe` and `update` each change nothing when they fail; only the pending
+        // gradient that `observe` added must be taken back if `update` then fails.
+        let pending = self.pending;
         self.observe(rng, decision, reward)?;
-        self.update()
-            .inspect_err(|_| (self.state, self.pending) = before)
+        self.update().inspect_err(|_| self.pending = pending)
     }
 
     /// Writes the learned state into `out` (at least [`BLOB_LEN`](Self::BLOB_LEN) bytes,
