@@ -181,9 +181,8 @@ impl<S: Scalar, const D: usize, const K: usize> Agent<S, D, K> {
     /// [`update`](Self::update).
     ///
     /// Errors, with the agent unchanged: a NaN or infinite reward ([`Error::Nan`],
-    /// [`Error::NotFinite`]); a decision whose action, features, logits or noise are
-    /// out of range ([`Error::InvalidParameter`]); an estimate that would make the pending
-    /// gradient non-finite ([`Error::NonFiniteUpdate`]). The estimators that draw extra noise
+    /// [`Error::NotFinite`]); an estimate that would make the pending gradient non-finite
+    /// ([`Error::NonFiniteUpdate`]). The estimators that draw extra noise
     /// (Gumbel-Rao, RELAX) take it from `rng`.
     pub fn observe<R: Rng + ?Sized>(
         &mut self,
