@@ -478,3 +478,54 @@ mod fixed_point {
         assert_eq!(restored, agent);
     }
 }
+
+/// The norm's documented error bound, `(P + 2)·ε` relative in `f32` and `(3P/2 + 1)·ε·max|g|
+/// + ε` absolute in fixed point (`P = D·K + K` parameters), on random gradients spanning six
+/// orders of magnitude.
+fn norm_within_its_bound<S: Scalar>(relative: bool) {
+    use rand_core::Rng;
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(17);
+    let parameters = 4.0 * 4.0 + 4.0;
+    for _ in 0..10_000 {
+        let scale = [1e-2, 1.0, 1e2, 1e4][(rng.next_u32() % 4) as usize];
+        let mut value = || {
+            let u = rng.next_u32() as f64 / u32::MAX as f64 - 0.5;
+            S::from_f64(u * scale)
+        };
+        let g = Linear::<S, 4, 4>::new(
+            core::array::from_fn(|_| core::array::from_fn(|_| value())),
+            core::array::from_fn(|_| value()),
+        );
+        let values: Vec<f64> = g
+            .weights()
+            .iter()
+            .flatten()
+            .chain(g.bias())
+            .map(|v| v.to_f64())
+            .collect();
+        let exact = values.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let eps = S::EPSILON.to_f64();
+        let bound = if relative {
+            (parameters + 2.0) * eps * exact
+        } else {
+            (1.5 * parameters + 1.0) * eps * largest + eps
+        };
+        let got = clip::norm(&g).to_f64();
+        assert!(
+            (got - exact).abs() <= bound,
+            "{got} vs {exact} (bound {bound})"
+        );
+    }
+}
+
+#[test]
+fn the_norm_is_within_its_error_bound_in_f32() {
+    norm_within_its_bound::<f32>(true);
+}
+
+#[cfg(feature = "fixed")]
+#[test]
+fn the_norm_is_within_its_error_bound_in_fixed_point() {
+    norm_within_its_bound::<gumbel::Fixed>(false);
+}

@@ -7,9 +7,12 @@ use crate::Scalar;
 /// largest magnitude, so that neither squaring a large value overflows nor squaring a small one
 /// underflows (which in fixed point would round every component of a small gradient to zero).
 ///
-/// Error: the relative error is that of `K·D + K` additions and one square root of numbers in
-/// `[0, 1]`, about `(D·K + K + 2)·ε` in `f32`; in fixed point each `(g_i/m)²` is exact to
-/// 2 LSB, so the norm is within `(D·K + K)·2·ε·m` of the true one.
+/// Error, with `P = D·K + K` parameters: in `f32` the rounding of `P` squares, `P` additions,
+/// the square root and the product, at most `(P + 2)·ε` relative. In fixed point (ε = 1 LSB,
+/// additions exact) each ratio `g_i/m` is within ε (rounded division), so each square within
+/// 3ε and their sum (at least 1) within `3P·ε`; the correctly rounded square root adds ε/2 and
+/// halves the rest, and the product with `m` rounds once more: at most `(3P/2 + 1)·ε·m + ε`
+/// absolute. `tests/learner.rs` checks both bounds on 10,000 random gradients.
 pub fn norm<S: Scalar, const D: usize, const K: usize>(g: &Linear<S, D, K>) -> S {
     let largest = g.values().fold(S::ZERO, |m, v| m.max(v.abs()));
     if largest == S::ZERO {
