@@ -479,9 +479,9 @@ mod fixed_point {
     }
 }
 
-/// The norm's documented error bound, `(P + 2)·ε` relative in `f32` and `(3P/2 + 1)·ε·max|g|
-/// + ε` absolute in fixed point (`P = D·K + K` parameters), on random gradients spanning six
-/// orders of magnitude.
+/// The norm's documented error bound on random gradients spanning six orders of magnitude:
+/// `(P + 2)·ε` relative in `f32`, `(3P/2 + 1)·ε·max|g| + ε` absolute in fixed point
+/// (`P = D·K + K` parameters).
 fn norm_within_its_bound<S: Scalar>(relative: bool) {
     use rand_core::Rng;
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(17);
