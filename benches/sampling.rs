@@ -3,12 +3,16 @@
 //! every draw (cycling through a pool, so nothing can be hoisted out of the loop).
 //!
 //! `cargo bench --bench sampling` runs criterion, then prints a table of nanoseconds per draw and
-//! the ratio of each sampler to the naive baseline measured in the same run.
+//! the ratio of each sampler to the naive baseline measured in the same run. With
+//! `--features fixed` the table gains the integer-only `gumbel::Fixed` rows (same logits,
+//! rounded to I16F16).
 
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion};
+#[cfg(feature = "fixed")]
+use gumbel::{Fixed, Scalar};
 use gumbel::{Temperature, categorical, concrete};
 use rand_core::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gumbel};
@@ -48,7 +52,8 @@ fn naive_gumbel_max(rng: &mut Xoshiro128PlusPlus, logits: &[f32]) -> usize {
     }))
 }
 
-type Sampler = fn(&mut Xoshiro128PlusPlus, &[f32], &mut [f32]) -> usize;
+type SamplerOf<T> = fn(&mut Xoshiro128PlusPlus, &[T], &mut [T]) -> usize;
+type Sampler = SamplerOf<f32>;
 
 /// (criterion id, label in the table, sampler); the first is the baseline.
 const SAMPLERS: [(&str, &str, Sampler); 4] = [
@@ -81,20 +86,68 @@ const SAMPLERS: [(&str, &str, Sampler); 4] = [
     ),
 ];
 
+#[cfg(feature = "fixed")]
+type FixedSampler = SamplerOf<Fixed>;
+
+/// The integer-only samplers, on the same logits rounded to I16F16.
+#[cfg(feature = "fixed")]
+const FIXED_SAMPLERS: [(&str, &str, FixedSampler); 2] = [
+    (
+        "categorical_fixed",
+        "`gumbel::categorical::sample` (`Fixed`)",
+        |rng, logits, _| categorical::sample(rng, logits).unwrap(),
+    ),
+    (
+        "concrete_fixed",
+        "`gumbel::concrete::sample` (`Fixed`, λ = 0.5)",
+        |rng, logits, out| {
+            let t = Temperature::new(Fixed::HALF).unwrap();
+            concrete::sample(rng, logits, None, t, out).unwrap();
+            0
+        },
+    ),
+];
+
+/// Every row of the table: (criterion id, label).
+fn rows() -> Vec<(&'static str, &'static str)> {
+    let rows = SAMPLERS.iter().map(|&(id, label, _)| (id, label));
+    #[cfg(feature = "fixed")]
+    let rows = rows.chain(FIXED_SAMPLERS.iter().map(|&(id, label, _)| (id, label)));
+    rows.collect()
+}
+
+/// Benchmarks each sampler on the pool of logit vectors (one element type).
+fn bench_samplers<T: Copy + Default>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    k: usize,
+    pool: &[Vec<T>],
+    samplers: &[(&str, &str, SamplerOf<T>)],
+) {
+    for &(id, _, sampler) in samplers {
+        group.bench_with_input(BenchmarkId::new(id, k), pool, |b, pool| {
+            let mut rng = Xoshiro128PlusPlus::seed_from_u64(1);
+            let mut out = vec![T::default(); k];
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % POOL;
+                black_box(sampler(&mut rng, black_box(&pool[i]), &mut out))
+            });
+        });
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group(GROUP);
     for &k in &SIZES {
         let pool = logit_pool(k);
-        for (id, _, sampler) in SAMPLERS {
-            group.bench_with_input(BenchmarkId::new(id, k), &pool, |b, pool| {
-                let mut rng = Xoshiro128PlusPlus::seed_from_u64(1);
-                let mut out = vec![0f32; k];
-                let mut i = 0;
-                b.iter(|| {
-                    i = (i + 1) % POOL;
-                    black_box(sampler(&mut rng, black_box(&pool[i]), &mut out))
-                });
-            });
+        bench_samplers(&mut group, k, &pool, &SAMPLERS);
+        #[cfg(feature = "fixed")]
+        {
+            let fixed_pool: Vec<Vec<Fixed>> = pool
+                .iter()
+                .map(|v| v.iter().map(|&l| Fixed::from_f64(f64::from(l))).collect())
+                .collect();
+            bench_samplers(&mut group, k, &fixed_pool, &FIXED_SAMPLERS);
         }
     }
     group.finish();
@@ -124,7 +177,7 @@ fn print_ratio_table() {
         print!(" K = {k} |");
     }
     println!("\n|---|{}", "---|".repeat(SIZES.len()));
-    for (id, label, _) in SAMPLERS {
+    for (id, label) in rows() {
         print!("| {label} |");
         for k in SIZES {
             match (mean_ns(id, k), mean_ns(SAMPLERS[0].0, k)) {

@@ -14,6 +14,9 @@
 //!   ones (the limit of the softmax), decided by their noise.
 //! - **Ties** in the perturbed values (which need equal logits and equal noise words) go to the
 //!   lowest index.
+//! - **Fixed point** (`gumbel::Fixed`, feature `fixed`): the noise is rounded to 2^-16, so the
+//!   draw is within a stated total-variation distance of the softmax (1.4e-4 at K = 16, 5.2e-4
+//!   at K = 256); the derivation and table are in the documentation of `Fixed`.
 
 use rand_core::Rng;
 

@@ -10,7 +10,8 @@
 //! Everything is computed in log space: `y_k = (z_k - max z) / λ - ln Σ_j e^{(z_j - max z)/λ}`
 //! with `z = logits + G`, so no exponential ever exceeds 1 and any λ > 0 works, however small
 //! (λ = 0.01 with logits over ±50 included). `y` is clamped to be finite (at least
-//! [`Scalar::LOWEST`]) for every available action. In `f32` each `x_k` lies in `[0, 1]` and
+//! [`Scalar::LOWEST`] `+` [`Scalar::EPSILON`], so never the masked marker
+//! [`Scalar::NEG_LOG_ZERO`]) for every available action. In `f32` each `x_k` lies in `[0, 1]` and
 //! `|Σ x_k − 1| ≤ (K + 3)·ε` (ε = `f32::EPSILON`): `K` roundings in the sum, one each in the
 //! exponential, the reciprocal and the product.
 //!
@@ -186,7 +187,8 @@ fn relax_in_place<S: Scalar>(
     let inv_sum = S::ONE / sum;
     for (k, slot) in buf.iter_mut().enumerate() {
         *slot = match (support.effective(logits, allowed, k).is_some(), log_space) {
-            (true, true) => *slot - log_sum,
+            // Never the masked marker: in fixed point NEG_LOG_ZERO is LOWEST itself.
+            (true, true) => (*slot - log_sum).max(S::LOWEST + S::EPSILON),
             (true, false) => *slot * inv_sum,
             (false, true) => S::NEG_LOG_ZERO,
             (false, false) => S::ZERO,

@@ -54,3 +54,19 @@ impl Format for Temperature<f32> {
         write!(f, "Temperature({=f32})", self.get())
     }
 }
+
+/// The raw I16F16 bits (value · 2^16): formatting the decimal value would need division code
+/// the firmware does not otherwise link.
+#[cfg(feature = "fixed")]
+impl Format for crate::Fixed {
+    fn format(&self, f: Formatter<'_>) {
+        write!(f, "Fixed({=i32} / 65536)", self.bits())
+    }
+}
+
+#[cfg(feature = "fixed")]
+impl Format for Temperature<crate::Fixed> {
+    fn format(&self, f: Formatter<'_>) {
+        write!(f, "Temperature({})", self.get())
+    }
+}

@@ -63,7 +63,8 @@ pub trait Scalar:
     /// samplers' tolerances are stated in multiples of it.
     const EPSILON: Self;
     /// The smallest temperature [`Temperature::new`](crate::Temperature::new) accepts: any
-    /// positive `f32`; in fixed point the smallest λ whose reciprocal does not saturate.
+    /// positive `f32`; in fixed point 2^-10, the smallest λ at which the samplers stay accurate
+    /// and unsaturated (the fixed-point type's documentation says why).
     const MIN_TEMPERATURE: Self;
 
     /// The integer `n`, saturated to the representable range.

@@ -1,14 +1,21 @@
-//! Calls every fixed-point entry point on inputs the optimiser cannot see through
-//! (`black_box`), so the linked binary contains exactly the code a firmware using the `fixed`
-//! path would. `check` then fails if any floating-point routine made it in.
+//! Calls every fixed-point entry point (noise, samplers, densities, conditional noise and every
+//! estimator) on inputs the optimiser cannot see through (`black_box`), so the linked binary
+//! contains exactly the code a firmware using the `fixed` path would. `check` then fails if any
+//! floating-point routine made it in.
 #![no_std]
 #![no_main]
 
 use core::hint::black_box;
 
+use gumbel::estimators::control_variate::{
+    AdaptiveEta, BinarySurrogate, SCRATCH_PER_ACTION, Surrogate,
+};
+use gumbel::estimators::{
+    gumbel_rao, rebar, relax, relaxed, schedule::Schedule, score, straight_through as st,
+};
 use gumbel::{
-    Fixed, Scalar, Temperature, binary, categorical, concrete, noise, straight_through, topk,
-    vectors,
+    Error, Fixed, Scalar, Temperature, binary, categorical, concrete, conditional, noise,
+    straight_through, topk, vectors,
 };
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -18,6 +25,116 @@ const K: usize = 8;
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     loop {}
+}
+
+/// `c(x) = Σ w_k x_k`: the simplest surrogate, so the estimators' own code is what gets linked.
+struct Linear([Fixed; K]);
+
+impl Surrogate<Fixed> for Linear {
+    fn evaluate(&mut self, relaxed: &[Fixed], gradient: &mut [Fixed]) -> Result<Fixed, Error> {
+        let mut value = Fixed::ZERO;
+        for ((x, w), g) in relaxed.iter().zip(&self.0).zip(gradient) {
+            value += *x * *w;
+            *g = *w;
+        }
+        Ok(value)
+    }
+}
+
+impl BinarySurrogate<Fixed> for Linear {
+    fn evaluate(&mut self, relaxed: Fixed) -> Result<(Fixed, Fixed), Error> {
+        Ok((relaxed * self.0[0], self.0[0]))
+    }
+}
+
+/// Every estimator once, on the noise of a Gumbel-max draw.
+fn exercise_estimators(
+    rng: &mut Xoshiro128PlusPlus,
+    logits: &[Fixed; K],
+    lambda: Temperature<Fixed>,
+) -> Result<(), Error> {
+    let mut g = [Fixed::ZERO; K];
+    let action = categorical::sample_with_noise(rng, logits, None, &mut g)?;
+    let logit = logits[1];
+    let b = black_box(true);
+    let v = Fixed::from_bits(black_box(1 << 14));
+    let mut upstream = [v; K];
+    black_box(relaxed::concrete(logits, None, &g, lambda, &mut upstream)?);
+    black_box(relaxed::binary(logit, g[0], lambda, v)?);
+    let mut upstream = [v; K];
+    st::categorical(logits, None, &g, lambda, &mut upstream)?;
+    black_box((upstream, st::binary(logit, g[0], lambda, v)?));
+    let mut scratch = [Fixed::ZERO; K];
+    let mut gradient = [Fixed::ZERO; K];
+    let upstream = [v; K];
+    gumbel_rao::categorical(
+        rng,
+        logits,
+        None,
+        action,
+        lambda,
+        4,
+        &upstream,
+        &mut scratch,
+        &mut gradient,
+    )?;
+    black_box((gradient, gumbel_rao::binary(rng, logit, b, lambda, 4, v)?));
+    let mut out = [Fixed::ZERO; K];
+    score::categorical(logits, None, action, &mut out)?;
+    score::reinforce_categorical(logits, None, action, v, Fixed::HALF, &mut out)?;
+    black_box(score::bernoulli(logit, b)?);
+    black_box(score::reinforce_bernoulli(logit, b, v, Fixed::HALF)?);
+    let mut baseline = score::Baseline::new(Fixed::HALF)?;
+    baseline.update(v)?;
+    black_box(baseline.value());
+    let mut surrogate = Linear(*logits);
+    let mut scratch = [Fixed::ZERO; SCRATCH_PER_ACTION * K];
+    let terms = rebar::categorical(
+        rng,
+        logits,
+        None,
+        &g,
+        lambda,
+        Fixed::ONE,
+        &mut surrogate,
+        &mut scratch,
+        &mut gradient,
+    )?;
+    black_box(rebar::binary(
+        rng,
+        logit,
+        g[0],
+        lambda,
+        Fixed::ONE,
+        &mut surrogate,
+    )?);
+    black_box(relax::categorical(
+        rng,
+        logits,
+        None,
+        &g,
+        lambda,
+        v,
+        &mut surrogate,
+        &mut scratch,
+        &mut gradient,
+    )?);
+    black_box(relax::binary(rng, logit, g[0], lambda, v, &mut surrogate)?);
+    let mut eta = AdaptiveEta::new(Fixed::ONE, Fixed::HALF)?;
+    eta.update(&terms)?;
+    black_box(eta.value());
+    let schedule = Schedule::exponential_decay(Fixed::ONE, Fixed::HALF, Fixed::MIN_TEMPERATURE)?;
+    black_box(schedule.at(black_box(3)));
+    // Conditional noise and its backward pass.
+    let mut noise = [Fixed::ZERO; K];
+    conditional::categorical(rng, logits, None, action, &mut noise)?;
+    conditional::categorical_from_gumbel(logits, None, action, &g, &mut noise)?;
+    let mut upstream = [v; K];
+    conditional::categorical_backward(logits, None, action, &noise, &mut upstream)?;
+    let n = conditional::binary(rng, logit, b)?;
+    black_box(conditional::binary_from_logistic(logit, b, g[0])?);
+    black_box(conditional::binary_derivative(logit, b, n).ok());
+    Ok(())
 }
 
 /// Runs every entry point once; the results go to `black_box` so none is optimised away.
@@ -82,6 +199,7 @@ fn exercise() -> Result<(), gumbel::Error> {
         v / logit,
         v * logit,
     ));
+    let _ = black_box(exercise_estimators(&mut rng, &logits, lambda));
     // Every pinned fixed-point vector: all samplers and densities once more.
     black_box(vectors::check_fixed().is_ok());
     Ok(())

@@ -32,6 +32,13 @@ const ONE_Q32: i64 = 1 << Q;
 const LN2_Q56: i64 = 49_946_518_145_322_874;
 /// `ln 2` in Q32 (rounded), for range reduction of the exponential.
 const LN2_Q32: i64 = 2_977_044_472;
+/// `1 / ln 2` in Q32: the exponential's range reduction multiplies by it (a Cortex-M0 has no
+/// divider, and a 64-bit division is a slow library call).
+const INV_LN2_Q32: i64 = 6_196_328_019;
+/// 1/3, 1/5 and 5/24 in Q32, for the same reason.
+const THIRD_Q32: i64 = 1_431_655_765;
+const FIFTH_Q32: i64 = 858_993_459;
+const FIVE_TWENTY_FOURTHS_Q32: i64 = 894_784_853;
 
 /// `r_i = round(2^32 / (1 + (i + 1/2)/32))`: approximate reciprocals of the mantissa intervals.
 const RECIPROCAL: [u32; 32] = [
@@ -181,25 +188,34 @@ fn ln_mantissa_q32(mantissa: u32) -> i64 {
     let product = u64::from(mantissa) * u64::from(RECIPROCAL[i]);
     let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
     // ln(1 + d) = d(1 - d(1/2 - d(1/3 - d(1/4 - d/5)))) by Horner's rule, each step in Q32.
-    let mut a = ONE_Q32 / 4 - (d + 2) / 5;
-    a = 1_431_655_765 - mul_q32(d, a);
+    let mut a = ONE_Q32 / 4 - mul_q32(d, FIFTH_Q32);
+    a = THIRD_Q32 - mul_q32(d, a);
     a = ONE_Q32 / 2 - mul_q32(d, a);
     a = ONE_Q32 - mul_q32(d, a);
     LN_RECIPROCAL[i] + mul_q32(d, a)
 }
 
-/// `e^x` for `x` in Q32 with `x <= 11`, as Q32 (`u64`, at most `2^48`). Relative error
+/// `e^x` for an I16F16 `x` in `[-12, 11]`, as Q32 (`u64`, at most `2^48`). Relative error
 /// below 2^-31 (plus the 2^-32 absolute rounding of the result).
-fn exp_q32(x: i64) -> u64 {
-    // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0].
-    let k = -(-x).div_euclid(LN2_Q32);
-    let r = x - k * LN2_Q32;
+fn exp_q32(raw: i32) -> u64 {
+    let x = i64::from(raw) << 16;
+    // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0]: estimated with the reciprocal (|raw| <
+    // 2^20, so the product fits), then corrected by at most one step either way.
+    let mut k = -((-i64::from(raw) * INV_LN2_Q32) >> 48);
+    let mut r = x - k * LN2_Q32;
+    if r > 0 {
+        k += 1;
+        r -= LN2_Q32;
+    } else if r <= -LN2_Q32 {
+        k -= 1;
+        r += LN2_Q32;
+    }
     // j = ⌊-32 r⌋ ∈ [0, 22], s = r + j/32 ∈ (-1/32, 0].
     let j = ((-r) >> (Q - 5)) as usize;
     let s = r + ((j as i64) << (Q - 5));
     // e^s = 1 + s(1 + s/2(1 + s/3(1 + s/4))).
     let mut p = ONE_Q32 + s / 4;
-    p = ONE_Q32 + mul_q32(s, p) / 3;
+    p = ONE_Q32 + mul_q32(mul_q32(s, p), THIRD_Q32);
     p = ONE_Q32 + mul_q32(s, p) / 2;
     p = ONE_Q32 + mul_q32(s, p);
     let table = EXP_NEG_THIRTY_SECONDS[j.min(22)];
@@ -262,7 +278,7 @@ pub(crate) fn exp(raw: i32) -> i32 {
     if raw > 11 << 16 {
         return i32::MAX;
     }
-    let e = exp_q32(i64::from(raw) << 16);
+    let e = exp_q32(raw);
     round_q32_to_q16(e as i64)
 }
 
@@ -362,11 +378,13 @@ fn exponential_q32(upper: bool, j: u64) -> i64 {
     }
 }
 
-/// Standard exponential noise `-ln U`, in `[0, 22.87]`. Error at most `0.5 + 2^-5` LSB against
-/// the exact `-ln U` of the word's own `U`.
+/// Standard exponential noise `-ln U`, in `[2^-16, 22.87]`. Error at most `0.5 + 2^-5` LSB
+/// against the exact `-ln U` of the word's own `U`, except that the values below half an LSB
+/// (`U > 1 - 2^-17`, probability 2^-17) are raised to one LSB rather than rounded to 0, which
+/// no noise kernel may return.
 pub(crate) fn exponential_from_word(word: u32) -> i32 {
     let (upper, j) = split_word(word);
-    round_q32_to_q16(exponential_q32(upper, j))
+    round_q32_to_q16(exponential_q32(upper, j)).max(1)
 }
 
 /// Standard Gumbel noise `-ln(-ln U)`, in `[-3.13, 22.87]`. Error at most `0.5 + 2^-5` LSB
@@ -383,7 +401,7 @@ pub(crate) fn gumbel_from_word(word: u32) -> i32 {
         let t = (j << 7) as i64;
         let t2 = ((t as u64 * t as u64) >> 40) as i64;
         let t3 = ((t2 as u64 * t as u64) >> 40) as i64;
-        let series_q40 = t / 2 + (t2 * 5) / 24 + t3 / 8;
+        let series_q40 = t / 2 + mul_q32(t2, FIVE_TWENTY_FOURTHS_Q32) + t3 / 8;
         ln_t_q32(j) + ((series_q40 + (1 << 7)) >> 8)
     } else {
         // -ln U >= 2^-8 here (and <= 22.87): its logarithm from the Q32 value.
