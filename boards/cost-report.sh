@@ -48,6 +48,7 @@ names = {
     "top_k_4_of_16": "`topk::top_k`, 4 of K = 16",
     "concrete_16": "`concrete::sample`, K = 16, λ = 1/2",
     "binary_concrete": "`binary::sample`, λ = 2/3",
+    "concrete_vjp_16": "`estimators::relaxed::concrete` (VJP, with its noise draw), K = 16",
 }
 def k_of(label):
     m = re.search(r"_(\d+)$", label)
@@ -111,15 +112,21 @@ def splice(path, marker, text):
 
 splice("README.md", "cost-table", report)
 
-def ratio(board, label, naive):
-    return instructions[board, (label, "f32")] / instructions[board, (naive, "f32")]
-summary = ["| core | Gumbel-max, K = 16 | naive libm Gumbel-max, K = 16 | Concrete, K = 16 | flash, Gumbel-max | stack, Gumbel-max |",
-           "|---|---:|---:|---:|---:|---:|"]
+def n(board, label, scalar):
+    return instructions[board, (label, scalar)]
+def vs_naive(board, label, scalar):
+    x = n(board, label, scalar)
+    return f"{x:,} ({x / n(board, 'naive_gumbel_max_16', 'f32'):.2f}×)"
+scalars = [s for s in ("f32", "fixed") if any(k == ("gumbel_max_16", s) for _, k in instructions)]
+summary = ["| core | naive libm Gumbel-max | " + " | ".join(f"Gumbel-max, {s}" for s in scalars)
+           + " | " + " | ".join(f"Concrete, {s}" for s in scalars) + " | flash, Gumbel-max "
+           + " / ".join(scalars) + " |",
+           "|---|" + "---:|" * (2 + 2 * len(scalars))]
 for b in boards:
-    g = ("gumbel_max_16", "f32")
-    summary.append(f"| {cores[b]} | {instructions[b, g]:,} ({ratio(b, 'gumbel_max_16', 'naive_gumbel_max_16'):.2f}×) "
-                   f"| {instructions[b, ('naive_gumbel_max_16', 'f32')]:,} | {instructions[b, ('concrete_16', 'f32')]:,} "
-                   f"| {flash[b, g]:,} B | {stack[b, g]:,} B |")
+    summary.append(f"| {cores[b]} | {n(b, 'naive_gumbel_max_16', 'f32'):,} | "
+                   + " | ".join(vs_naive(b, "gumbel_max_16", s) for s in scalars) + " | "
+                   + " | ".join(vs_naive(b, "concrete_16", s) for s in scalars) + " | "
+                   + " / ".join(f"{flash[b, ('gumbel_max_16', s)]:,}" for s in scalars) + " B |")
 splice("../README.md", "cost-summary", "\n".join(summary))
 PY
 echo "==> tables written to boards/README.md and README.md" >&2

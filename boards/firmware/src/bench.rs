@@ -13,6 +13,7 @@
 
 use core::hint::black_box;
 
+use gumbel::estimators::relaxed;
 use gumbel::{Error, Scalar, Temperature, binary, categorical, concrete, topk};
 use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -29,21 +30,29 @@ impl Numeric for f32 {
     const KIND: ScalarKind = ScalarKind::F32;
 }
 
+#[cfg(feature = "fixed")]
+impl Numeric for gumbel::Fixed {
+    const KIND: ScalarKind = ScalarKind::Fixed;
+}
+
 /// The scalar types, as plain data (so a probe can name one at compile time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarKind {
     /// `f32` through `libm`.
     F32,
+    /// `gumbel::Fixed` (I16F16, integer only).
+    Fixed,
 }
 
 impl ScalarKind {
     /// Every kind.
-    pub const ALL: [ScalarKind; 1] = [ScalarKind::F32];
+    pub const ALL: [ScalarKind; 2] = [ScalarKind::F32, ScalarKind::Fixed];
 
     /// The name in the logs and tables.
     pub const fn name(self) -> &'static str {
         match self {
             ScalarKind::F32 => "f32",
+            ScalarKind::Fixed => "fixed",
         }
     }
 }
@@ -75,11 +84,14 @@ pub enum Entry {
     Concrete,
     /// `binary::sample` at λ = 2/3, logit 1/4.
     BinaryConcrete,
+    /// `estimators::relaxed::concrete`: the VJP of a Concrete sample over [`K_WIDE`] logits at
+    /// λ = 1/2 (noise drawn by `categorical::sample_with_noise`, included).
+    ConcreteVjp,
 }
 
 impl Entry {
     /// Every entry, in report order.
-    pub const ALL: [Entry; 9] = [
+    pub const ALL: [Entry; 10] = [
         Entry::NaiveGumbelMax4,
         Entry::NaiveGumbelMax16,
         Entry::NaiveGumbelMax64,
@@ -89,6 +101,7 @@ impl Entry {
         Entry::TopK,
         Entry::Concrete,
         Entry::BinaryConcrete,
+        Entry::ConcreteVjp,
     ];
 
     /// A unique label: the function and its size.
@@ -103,6 +116,7 @@ impl Entry {
             Entry::TopK => "top_k_4_of_16",
             Entry::Concrete => "concrete_16",
             Entry::BinaryConcrete => "binary_concrete",
+            Entry::ConcreteVjp => "concrete_vjp_16",
         }
     }
 }
@@ -129,6 +143,8 @@ pub fn entries<V: Visit>(visitor: &mut V) {
         });
     }
     scalar_entries::<f32, V>(visitor, &mut rng);
+    #[cfg(feature = "fixed")]
+    scalar_entries::<gumbel::Fixed, V>(visitor, &mut rng);
 }
 
 #[inline(always)]
@@ -160,6 +176,17 @@ fn scalar_entries<S: Numeric, V: Visit>(visitor: &mut V, rng: &mut Xoshiro128Plu
     });
     visitor.visit(Entry::BinaryConcrete, S::KIND, || {
         binary::sample(rng, quarter, two_thirds?).map(Scalar::to_bits)
+    });
+    visitor.visit(Entry::ConcreteVjp, S::KIND, || {
+        let logits = &logits[..K_WIDE];
+        let mut noise = [S::ZERO; K_WIDE];
+        categorical::sample_with_noise(rng, logits, None, &mut noise)?;
+        // Upstream gradient of f(y) = y_0 - y_1.
+        let mut upstream = [S::ZERO; K_WIDE];
+        upstream[0] = S::ONE;
+        upstream[1] = -S::ONE;
+        let d_lambda = relaxed::concrete(logits, None, &noise, half?, &mut upstream)?;
+        Ok(upstream[0].to_bits() ^ d_lambda.to_bits())
     });
 }
 
@@ -277,8 +304,9 @@ mod tests {
     fn every_entry_accepts_its_inputs() {
         let mut each = CallEach(0);
         entries(&mut each);
-        // Three naive entries (f32 only), then six per scalar type.
-        assert_eq!(each.0, 3 + 6 * ScalarKind::ALL.len());
+        // Three naive entries (f32 only), then seven per scalar type built.
+        let kinds = if cfg!(feature = "fixed") { 2 } else { 1 };
+        assert_eq!(each.0, 3 + 7 * kinds);
     }
 
     #[test]

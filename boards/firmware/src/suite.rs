@@ -63,8 +63,14 @@ pub enum Failure {
 /// Runs every check, logging each, and returns the first failure.
 pub fn run() -> Result<(), Failure> {
     check_vectors::<f32>(vectors::check_f32())?;
+    #[cfg(feature = "fixed")]
+    check_vectors::<gumbel::Fixed>(vectors::check_fixed())?;
     chi_square::<f32>()?;
+    #[cfg(feature = "fixed")]
+    chi_square::<gumbel::Fixed>()?;
     actuator::<f32>()?;
+    #[cfg(feature = "fixed")]
+    actuator::<gumbel::Fixed>()?;
     say!("suite: every check passed");
     Ok(())
 }

@@ -2,8 +2,6 @@
 #![no_std]
 #![no_main]
 
-
-
 /// SysTick's clock (the core clock under QEMU).
 const SYSTICK_HZ: u32 = 12_500_000;
 
