@@ -11,10 +11,13 @@ pub mod conditional;
 mod defmt;
 mod error;
 pub mod estimators;
+pub mod learner;
 mod logits;
 pub mod noise;
 pub mod scalar;
 pub mod straight_through;
+#[cfg(feature = "tasks")]
+pub mod tasks;
 mod temperature;
 pub mod topk;
 #[cfg(feature = "vectors")]

@@ -78,6 +78,9 @@ pub trait Scalar:
     /// The raw representation (`f32::to_bits`, or the fixed-point integer reinterpreted), for
     /// bit-exact comparison of host and target results.
     fn to_bits(self) -> u32;
+    /// The value whose [`to_bits`](Self::to_bits) is `bits` (`f32::from_bits`, or the
+    /// fixed-point integer). The learner's persistence reads saved parameters back with it.
+    fn from_bits(bits: u32) -> Self;
 
     /// `true` for NaN (`f32` only; fixed point has none).
     fn is_nan(self) -> bool;

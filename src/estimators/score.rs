@@ -127,6 +127,20 @@ impl<S: Scalar> Baseline<S> {
         self.count
     }
 
+    /// A baseline resumed from a saved [`value`](Self::value) and [`count`](Self::count), so
+    /// that it goes on exactly as the saved one would have (the learner's persistence uses it).
+    /// `decay` as in [`new`](Self::new); `mean` must be finite ([`Error::InvalidParameter`]).
+    pub fn resume(decay: S, mean: S, count: u32) -> Result<Self, Error> {
+        if !mean.is_finite() {
+            return Err(Error::InvalidParameter);
+        }
+        Ok(Self {
+            mean,
+            count,
+            ..Self::new(decay)?
+        })
+    }
+
     /// Folds in a reward. A NaN or infinite reward is refused and the state left unchanged.
     pub fn update(&mut self, reward: S) -> Result<(), Error> {
         check_finite(&[reward])?;

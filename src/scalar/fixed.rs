@@ -230,6 +230,10 @@ impl Scalar for Fixed {
     fn to_bits(self) -> u32 {
         self.bits() as u32
     }
+    #[inline]
+    fn from_bits(bits: u32) -> Self {
+        Self(I16F16::from_bits(bits as i32))
+    }
 
     #[inline]
     fn is_nan(self) -> bool {

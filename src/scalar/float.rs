@@ -90,6 +90,10 @@ impl Scalar for f32 {
     fn to_bits(self) -> u32 {
         f32::to_bits(self)
     }
+    #[inline]
+    fn from_bits(bits: u32) -> Self {
+        f32::from_bits(bits)
+    }
 
     #[inline]
     fn is_nan(self) -> bool {

@@ -6,6 +6,8 @@
 //!   the softmax, and a check of the actuator application.
 //! - [`bench`]: the entry points whose cost is reported (and a naive libm Gumbel-max as the
 //!   baseline), shared by the instruction counter, the stack painter and the flash probe.
+//! - [`learn`]: the learner trains the contextual bandit with every estimator and must meet the
+//!   benchmark's success criterion.
 //! - [`app`]: the application real boards run: a Gumbel-max decision drives a GPIO pin through
 //!   `embedded-hal` 1.0.
 //! - `qemu` (feature `qemu`): the QEMU boards' `main` — suite, cost report, semihosting exit.
@@ -42,6 +44,7 @@ macro_rules! say {
 
 pub mod app;
 pub mod bench;
+pub mod learn;
 #[cfg(feature = "qemu")]
 pub mod qemu;
 pub mod suite;

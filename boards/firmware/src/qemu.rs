@@ -23,9 +23,10 @@ use cortex_m::peripheral::SYST;
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m_semihosting::debug;
 use gumbel::Error;
+use gumbel::learner::Estimator;
 
 use crate::bench::{self, Entry, FlashProbe, ScalarKind, Visit};
-use crate::suite;
+use crate::{learn, suite};
 
 /// Calls per timed figure: one SysTick tick (at most 80 instructions on these machines) is
 /// below one instruction per call.
@@ -59,16 +60,27 @@ pub fn main(board: &'static str, systick_hz: u32) -> ! {
 fn run(board: &'static str, systick_hz: u32) -> bool {
     say!("gumbel firmware on {}", board);
     let suite_passed = suite::run().is_ok();
-    let costs_measured = match cortex_m::Peripherals::take() {
+    let (costs_measured, learner_costs_measured) = match cortex_m::Peripherals::take() {
         Some(peripherals) => report_costs(peripherals.SYST, systick_hz),
-        None => false,
+        None => (false, false),
     };
+    // The whole training (agent, success window and every step) over a painted stack.
+    let (learned, learner_stack) = painted(&mut learn::run);
     say!(
-        "result: suite {}, costs {}",
-        if suite_passed { "passed" } else { "FAILED" },
-        if costs_measured { "measured" } else { "FAILED" }
+        "learner peak stack, whole training (agent, window, steps): {} bytes",
+        learner_stack
     );
-    suite_passed && costs_measured
+    say!(
+        "result: suite {}, costs {}, learner {}",
+        if suite_passed { "passed" } else { "FAILED" },
+        if costs_measured && learner_costs_measured {
+            "measured"
+        } else {
+            "FAILED"
+        },
+        if learned { "passed" } else { "FAILED" }
+    );
+    suite_passed && costs_measured && learner_costs_measured && learned
 }
 
 fn exit(passed: bool) -> ! {
@@ -84,11 +96,12 @@ fn exit(passed: bool) -> ! {
 }
 
 /// Logs one `cost` line per entry point: `cost <label> <scalar> <instructions per call>
-/// <peak stack bytes>`; `boards/cost-report.sh` turns them into the table.
-fn report_costs(syst: SYST, systick_hz: u32) -> bool {
+/// <peak stack bytes>`; `boards/cost-report.sh` turns them into the table. Then the learner's
+/// costs ([`report_learner_costs`]). Returns whether each part was measured.
+fn report_costs(syst: SYST, systick_hz: u32) -> (bool, bool) {
     let mut meter = Meter::new(syst, systick_hz);
     if !meter.calibrate() {
-        return false;
+        return (false, false);
     }
     meter.overhead = meter.count(CALLS, || Ok(0));
     say!(
@@ -97,7 +110,41 @@ fn report_costs(syst: SYST, systick_hz: u32) -> bool {
         CALLS
     );
     bench::entries(&mut meter);
-    meter.ok
+    let entries_ok = meter.ok;
+    meter.ok = true;
+    report_learner_costs(&mut meter);
+    (entries_ok, meter.ok)
+}
+
+/// Logs one `learner-cost` line per estimator: `learner-cost <scalar> <estimator> <instructions
+/// per agent step> <of which the environment> <peak stack bytes> <agent state bytes>`, from a
+/// fresh agent's first steps. An agent step is a context, `act`, a reward, `observe` and
+/// `update`; the environment's share (the context and the reward) is timed on its own.
+fn report_learner_costs(meter: &mut Meter) {
+    for estimator in Estimator::ALL {
+        let Ok(mut session) = learn::Session::new(estimator) else {
+            meter.ok = false;
+            return;
+        };
+        let (first, stack) = painted(&mut || session.step());
+        let total = meter.count(CALLS, || session.step().map(u32::from));
+        let environment = meter.count(CALLS, || session.environment_only().map(u32::from));
+        let per_call = |instructions: u64| {
+            (instructions.saturating_sub(meter.overhead) + u64::from(CALLS) / 2) / u64::from(CALLS)
+        };
+        if first.is_err() {
+            meter.ok = false;
+        }
+        say!(
+            "learner-cost {} {} {} {} {} {}",
+            learn::NATURAL_NAME,
+            estimator.name(),
+            per_call(total),
+            per_call(environment),
+            stack,
+            core::mem::size_of::<learn::BanditAgent>()
+        );
+    }
 }
 
 struct Meter {

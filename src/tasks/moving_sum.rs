@@ -1,0 +1,54 @@
+//! A sliding-window sum, for "success over the last N steps (episodes)" criteria.
+
+/// The sum of the last `N` values pushed (each a `u8`: an optimal-action flag, an episode
+/// return of at most 255), in `N` bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovingSum<const N: usize> {
+    values: [u8; N],
+    next: usize,
+    len: usize,
+    sum: u32,
+}
+
+impl<const N: usize> Default for MovingSum<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> MovingSum<N> {
+    /// An empty window.
+    pub const fn new() -> Self {
+        Self {
+            values: [0; N],
+            next: 0,
+            len: 0,
+            sum: 0,
+        }
+    }
+
+    /// Pushes a value, dropping the oldest once `N` are held.
+    pub fn push(&mut self, value: u8) {
+        let Some(slot) = self.values.get_mut(self.next) else {
+            return; // N = 0: nothing is ever held.
+        };
+        if self.len == N {
+            self.sum -= u32::from(*slot);
+        } else {
+            self.len += 1;
+        }
+        *slot = value;
+        self.sum += u32::from(value);
+        self.next = (self.next + 1) % N;
+    }
+
+    /// The sum of the values held.
+    pub fn sum(&self) -> u32 {
+        self.sum
+    }
+
+    /// `true` once `N` values have been pushed.
+    pub fn is_full(&self) -> bool {
+        self.len == N
+    }
+}
