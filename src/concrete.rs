@@ -13,7 +13,12 @@
 //! [`Scalar::LOWEST`] `+` [`Scalar::EPSILON`], so never the masked marker
 //! [`Scalar::NEG_LOG_ZERO`]) for every available action. In `f32` each `x_k` lies in `[0, 1]` and
 //! `|Σ x_k − 1| ≤ (K + 3)·ε` (ε = `f32::EPSILON`): `K` roundings in the sum, one each in the
-//! exponential, the reciprocal and the product.
+//! exponential, the reciprocal and the product. The sum of the exponentials is accumulated in
+//! [`Scalar::ExpSum`]: `f32` itself, but 32 fractional bits in fixed point, so there the
+//! error does not grow with `K`: for λ >= 0.1 each coordinate is within a derived 4.2 LSB
+//! (2^-16 each) of the exact softmax at every `K`, and within 2^-14 as measured for `K` up to
+//! 256 (the bound and the measurement are in the documentation of `gumbel::Fixed`, "Concrete
+//! accuracy").
 //!
 //! # Densities
 //! [`log_density`] is the density of `X` with respect to Lebesgue measure on its first `n − 1`
@@ -173,18 +178,17 @@ fn relax_in_place<S: Scalar>(
     // A division, not a product with 1/λ: 1/λ overflows for subnormal λ and 0·inf is NaN. The
     // clamp keeps y finite even where (z - max)/λ overflows.
     let lambda = temperature.get();
-    let mut sum = S::ZERO;
+    // The sum is accumulated wider than S (see `Scalar::ExpSum`; in f32 it is the f32 sum).
+    let mut sum = S::exp_sum_new();
     for (k, slot) in buf.iter_mut().enumerate() {
         if support.effective(logits, allowed, k).is_some() {
             let scaled = ((*slot - max) / lambda).max(S::LOWEST);
-            let e = scaled.exp();
-            sum += e;
+            let e = S::exp_and_accumulate(scaled, &mut sum);
             *slot = if log_space { scaled } else { e };
         }
     }
     // Pass 3: normalise; masked actions get exactly 0 (or the log of 0).
-    let log_sum = sum.ln();
-    let inv_sum = S::ONE / sum;
+    let (log_sum, inv_sum) = S::exp_sum_ln_and_recip(sum);
     for (k, slot) in buf.iter_mut().enumerate() {
         *slot = match (support.effective(logits, allowed, k).is_some(), log_space) {
             // Never the masked marker: in fixed point NEG_LOG_ZERO is LOWEST itself.

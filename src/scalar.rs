@@ -108,6 +108,20 @@ pub trait Scalar:
     /// Square root of `x >= 0`.
     fn sqrt(self) -> Self;
 
+    /// The accumulator of a sum of exponentials `Σ e^{x_k}` that feeds a normalisation (the
+    /// Concrete sampler's softmax): `f32` itself for `f32` (the same arithmetic as summing the
+    /// rounded exponentials), a 32-fractional-bit integer in fixed point, so the sum does not
+    /// collect one rounding of the scalar per term.
+    type ExpSum: Copy + Debug;
+    /// An empty sum (zero).
+    fn exp_sum_new() -> Self::ExpSum;
+    /// `e^x` rounded to `Self` (exactly what [`exp`](Self::exp) returns), after adding `e^x`
+    /// at the accumulator's own precision to `acc`.
+    fn exp_and_accumulate(x: Self, acc: &mut Self::ExpSum) -> Self;
+    /// `(ln s, 1/s)` of the accumulated sum `s`, each rounded to `Self` once. Used on sums
+    /// `s >= 1` (one term is `e^0`).
+    fn exp_sum_ln_and_recip(acc: Self::ExpSum) -> (Self, Self);
+
     /// A uniform variate on the open interval (0, 1) from one 32-bit random word.
     fn uniform_from_word(word: u32) -> Self;
     /// A standard exponential variate `-ln U` from one 32-bit random word.

@@ -125,13 +125,14 @@ impl<'a, S: Scalar> Relaxed<'a, S> {
                 first = false;
             }
         }
-        let mut sum = S::ZERO;
+        // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
+        let mut sum = S::exp_sum_new();
         for i in 0..logits.len() {
             if let Some(s) = relaxed.scaled(i) {
-                sum += s.exp();
+                S::exp_and_accumulate(s, &mut sum);
             }
         }
-        relaxed.inv_sum = S::ONE / sum;
+        relaxed.inv_sum = S::exp_sum_ln_and_recip(sum).1;
         relaxed
     }
 

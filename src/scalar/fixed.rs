@@ -58,12 +58,24 @@
 //!
 //! # Concrete accuracy
 //! Each coordinate of a [`concrete::sample`](crate::concrete::sample) in `Fixed` is within
-//! 2^-14 of `softmax((logits + G)/λ)` computed in f64 from the exact noise of the same words,
-//! for λ >= 0.1 and K <= 16 (measured: 3.4 LSB; `cargo test --features fixed --test
-//! sampling_fixed -- --nocapture`). Two things make up the error: the noise's own rounding,
-//! amplified by 1/λ (at most `x(1 - x) · 2 · 0.52 / λ` LSB, 2.6 LSB at λ = 0.1), and the sum of
-//! the K exponentials, each rounded to I16F16, which grows like √K (measured 8.6 LSB at K = 64).
 //!
+//! `B(x, λ) = 2x(1 − x)·((0.5 + 2^-5)/λ + 0.5) + (1 + x/2)(1 + 2^-11) + K·2^-16` LSB
+//!
+//! (plus second-order terms, below 0.01 LSB for λ >= 0.1) of `x = softmax((logits + G)/λ)`
+//! computed in f64 from the exact noise of the same words, at every K. Derivation: the scaled
+//! logits `(z_k − max)/λ` err by the noise's `0.5 + 2^-5` LSB divided by λ plus the division's
+//! 0.5 LSB, and the softmax turns errors `δ_k` of its inputs into `x_k(δ_k − Σ_j x_j δ_j)`,
+//! at most `2x(1 − x)·max|δ|`. The exponentials are summed in Q32 before rounding
+//! ([`Scalar::ExpSum`]): `K` terms within `2^-31` relative plus `2^-32` each, so the sum `s >= 1`
+//! is within `K·2^-32` relative, `K·2^-16` LSB on `x`. What remains are three roundings of
+//! `x_k = round(round(e_k) · round(1/s))`: `(0.5 + 2^-12)/s + 0.5·e_k + 0.5` LSB, at most
+//! `1 + x/2` LSB (`e_k <= 1`, and `s >= 1 + e_k` unless `e_k = 1`). `B` peaks at 4.17 LSB at
+//! λ = 0.1 (x ≈ 0.52), where the worst case needs every noise rounding to line up; measured
+//! over 20 000 draws per K and λ, the maximum is 2.93 LSB = 2^-14.45 for K from 2 to 256
+//! (`cargo test --features fixed --test sampling_fixed -- --nocapture`, which checks every
+//! coordinate against `B` and the maximum against 2^-14). Before the sum was widened each
+//! `e_k` was rounded to I16F16 first and the error grew with K: 8.6 LSB at K = 64, 15.5 at 256.
+
 //! # Minimum temperature
 //! [`Scalar::MIN_TEMPERATURE`] is `2^-10`. λ is stored to 2^-16, so below that its own
 //! relative error would exceed 2^-7; and `(logit + L) / λ`, the binary Concrete's logit-space
@@ -271,6 +283,30 @@ impl Scalar for Fixed {
     fn exp(self) -> Self {
         Self::from_bits(kernels::exp(self.bits()))
     }
+    /// The sum of the exponentials in Q32 (32 fractional bits, saturating), before they are
+    /// rounded to I16F16.
+    type ExpSum = u64;
+
+    #[inline]
+    fn exp_sum_new() -> u64 {
+        0
+    }
+    /// Integer-only; returns what [`exp`](Scalar::exp) returns, and adds `e^x` to `acc` to
+    /// `2^-31` relative plus `2^-32` for `x <= 0` (terms below `e^-23 < 2^-33` add nothing).
+    #[inline]
+    fn exp_and_accumulate(x: Self, acc: &mut u64) -> Self {
+        let (rounded, wide) = kernels::exp_wide(x.bits());
+        *acc = acc.saturating_add(wide);
+        Self::from_bits(rounded)
+    }
+    /// Integer-only; for `s >= 1`: `ln s` within `0.5 + 2^-14` LSB, `1/s` correctly rounded
+    /// (of the Q32 sum). An empty sum gives `(LOWEST, MAX)`.
+    #[inline]
+    fn exp_sum_ln_and_recip(acc: u64) -> (Self, Self) {
+        let (ln, recip) = kernels::ln_and_recip_q32(acc);
+        (Self::from_bits(ln), Self::from_bits(recip))
+    }
+
     /// Integer-only; error at most `0.5 + 2^-6` LSB. `ln 0` (and below) is `LOWEST`.
     #[inline]
     fn ln(self) -> Self {

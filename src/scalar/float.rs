@@ -74,6 +74,25 @@ impl Scalar for f32 {
     const EPSILON: Self = f32::EPSILON;
     const MIN_TEMPERATURE: Self = f32::from_bits(1);
 
+    /// The sum in `f32`: the same bits as summing [`exp`](Scalar::exp) term by term.
+    type ExpSum = f32;
+
+    #[inline]
+    fn exp_sum_new() -> f32 {
+        0.0
+    }
+    #[inline]
+    fn exp_and_accumulate(x: Self, acc: &mut f32) -> Self {
+        // Through the trait (libm): the inherent `f32::exp` would be std's.
+        let e = Scalar::exp(x);
+        *acc += e;
+        e
+    }
+    #[inline]
+    fn exp_sum_ln_and_recip(acc: f32) -> (Self, Self) {
+        (Scalar::ln(acc), 1.0 / acc)
+    }
+
     #[inline]
     fn from_i32(n: i32) -> Self {
         n as f32

@@ -195,7 +195,7 @@ fn ln_mantissa_q32(mantissa: u32) -> i64 {
     LN_RECIPROCAL[i] + mul_q32(d, a)
 }
 
-/// `e^x` for an I16F16 `x` in `[-12, 11]`, as Q32 (`u64`, at most `2^48`). Relative error
+/// `e^x` for an I16F16 `x` in `[-23, 11]`, as Q32 (`u64`, at most `2^48`). Relative error
 /// below 2^-31 (plus the 2^-32 absolute rounding of the result).
 fn exp_q32(raw: i32) -> u64 {
     let x = i64::from(raw) << 16;
@@ -280,6 +280,38 @@ pub(crate) fn exp(raw: i32) -> i32 {
     }
     let e = exp_q32(raw);
     round_q32_to_q16(e as i64)
+}
+
+/// Below this I16F16 input `e^x < 2^-33`, under half a Q32 unit: [`exp_wide`] adds nothing.
+const EXP_WIDE_FLOOR: i32 = -23 << 16;
+
+/// `e^x` for an I16F16 `x`: [`exp`]'s result, and the Q32 value it was rounded from, for
+/// sums of exponentials accumulated wider than I16F16 (for `x <= 0` relative error below
+/// `2^-31` plus `2^-32` absolute, `2^-29` relative above; 0 below `x = -23`, where
+/// `e^x < 2^-33`). Above the range the Q32 value is the saturated result's.
+pub(crate) fn exp_wide(raw: i32) -> (i32, u64) {
+    if raw < EXP_WIDE_FLOOR {
+        return (0, 0);
+    }
+    if raw > 11 << 16 {
+        return (i32::MAX, (i32::MAX as u64) << 16);
+    }
+    // For x in [-23, -12) the Q32 value is below 2^15 and rounds to 0, as `exp` returns.
+    let e = exp_q32(raw);
+    (round_q32_to_q16(e as i64), e)
+}
+
+/// `(ln s, 1/s)` rounded to I16F16 for a Q32 sum `s` (`s = 0` gives `(i32::MIN, i32::MAX)`):
+/// the logarithm within `0.5 + 2^-14` LSB (the Q32 logarithm's 2^-30), the reciprocal
+/// correctly rounded and saturated.
+pub(crate) fn ln_and_recip_q32(s: u64) -> (i32, i32) {
+    if s == 0 {
+        return (i32::MIN, i32::MAX);
+    }
+    let ln = round_q32_to_q16(ln_q32(s) - n_ln2_q32(i64::from(Q)));
+    // 1/s in I16F16 is 2^48 / s, rounded to nearest.
+    let recip = ((1u64 << 48) + s / 2) / s;
+    (ln, recip.min(i32::MAX as u64) as i32)
 }
 
 /// `√x` for an I16F16 `x >= 0`, correctly rounded (error at most 0.5 LSB); `x < 0` gives 0.
@@ -447,6 +479,59 @@ mod tests {
             LN2_Q32,
             (core::f64::consts::LN_2 * 2f64.powi(32)).round() as i64
         );
+    }
+
+    /// `exp_wide` returns `exp`'s result at every I16F16 input in `[-24, 12]` and at the ends
+    /// of the range, and its Q32 value is within `2^-31` relative plus `2^-32` of `e^x` for
+    /// `x <= 0` (`2^-29` relative above).
+    #[test]
+    fn exp_wide_matches_exp_and_its_q32_value_is_within_bound() {
+        let (mut worst, mut worst_positive) = (0f64, 0f64);
+        for raw in (-24 << 16)..=(12 << 16) {
+            let (rounded, wide) = exp_wide(raw);
+            assert_eq!(rounded, exp(raw), "{raw}");
+            if raw >= EXP_WIDE_FLOOR && raw <= 11 << 16 {
+                let exact = (f64::from(raw) / 65536.0).exp() * 2f64.powi(32);
+                let error = (wide as f64 - exact).abs();
+                if raw <= 0 {
+                    worst = worst.max(error - exact * 2f64.powi(-31));
+                } else {
+                    worst_positive = worst_positive.max(error / exact);
+                }
+            } else if raw < EXP_WIDE_FLOOR {
+                assert_eq!(wide, 0);
+            }
+        }
+        for raw in [i32::MIN, i32::MIN + 1, i32::MAX] {
+            assert_eq!(exp_wide(raw).0, exp(raw));
+        }
+        eprintln!(
+            "exp_wide: max error beyond 2^-31 relative {worst:.4} units of 2^-32 for x <= 0; \
+             2^{:.3} relative for x > 0",
+            worst_positive.log2()
+        );
+        assert!(worst <= 1.0, "{worst}");
+        assert!(worst_positive <= 2f64.powi(-29), "{worst_positive}");
+    }
+
+    /// `ln_and_recip_q32` against f64 on sums from 1 to 2^15: the logarithm within
+    /// `0.5 + 2^-14` LSB, the reciprocal correctly rounded.
+    #[test]
+    fn ln_and_recip_of_a_q32_sum_are_within_bound() {
+        let mut worst_ln = 0f64;
+        let mut s = 1u64 << 32;
+        while s < 1 << 47 {
+            let (ln, recip) = ln_and_recip_q32(s);
+            let value = s as f64 / 2f64.powi(32);
+            worst_ln = worst_ln.max((f64::from(ln) - value.ln() * 65536.0).abs());
+            let exact_recip = 65536.0 / value;
+            assert!((f64::from(recip) - exact_recip).abs() <= 0.5, "{s}");
+            s += s / 997 + 12_345;
+        }
+        eprintln!("ln of a Q32 sum: max error {worst_ln:.5} LSB");
+        assert!(worst_ln <= 0.5 + 2f64.powi(-14), "{worst_ln}");
+        assert_eq!(ln_and_recip_q32(0), (i32::MIN, i32::MAX));
+        assert_eq!(ln_and_recip_q32(1 << 32), (0, 1 << 16));
     }
 
     /// The Q32 logarithm at every 24-bit mantissa (2^23 of them) and at the ends of the 32-bit
