@@ -188,12 +188,17 @@ fn relax_in_place<S: Scalar>(
         }
     }
     // Pass 3: normalise; masked actions get exactly 0 (or the log of 0).
-    let (log_sum, inv_sum) = S::exp_sum_ln_and_recip(sum);
+    // Only the one the output needs: ln of the sum in log space, its reciprocal otherwise.
+    let normaliser = if log_space {
+        S::exp_sum_ln(sum)
+    } else {
+        S::exp_sum_recip(sum)
+    };
     for (k, slot) in buf.iter_mut().enumerate() {
         *slot = match (support.effective(logits, allowed, k).is_some(), log_space) {
             // Never the masked marker: in fixed point NEG_LOG_ZERO is LOWEST itself.
-            (true, true) => (*slot - log_sum).max(S::LOWEST + S::EPSILON),
-            (true, false) => *slot * inv_sum,
+            (true, true) => (*slot - normaliser).max(S::LOWEST + S::EPSILON),
+            (true, false) => *slot * normaliser,
             (false, true) => S::NEG_LOG_ZERO,
             (false, false) => S::ZERO,
         };

@@ -118,9 +118,11 @@ pub trait Scalar:
     /// `e^x` rounded to `Self` (exactly what [`exp`](Self::exp) returns), after adding `e^x`
     /// at the accumulator's own precision to `acc`.
     fn exp_and_accumulate(x: Self, acc: &mut Self::ExpSum) -> Self;
-    /// `(ln s, 1/s)` of the accumulated sum `s`, each rounded to `Self` once. Used on sums
-    /// `s >= 1` (one term is `e^0`).
-    fn exp_sum_ln_and_recip(acc: Self::ExpSum) -> (Self, Self);
+    /// `ln s` of the accumulated sum `s`, rounded to `Self` once. Used on sums `s >= 1` (one
+    /// term is `e^0`).
+    fn exp_sum_ln(acc: Self::ExpSum) -> Self;
+    /// `1/s` of the accumulated sum `s`, rounded to `Self` once. Used on sums `s >= 1`.
+    fn exp_sum_recip(acc: Self::ExpSum) -> Self;
 
     /// A uniform variate on the open interval (0, 1) from one 32-bit random word.
     fn uniform_from_word(word: u32) -> Self;

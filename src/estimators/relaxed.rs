@@ -132,7 +132,7 @@ impl<'a, S: Scalar> Relaxed<'a, S> {
                 S::exp_and_accumulate(s, &mut sum);
             }
         }
-        relaxed.inv_sum = S::exp_sum_ln_and_recip(sum).1;
+        relaxed.inv_sum = S::exp_sum_recip(sum);
         relaxed
     }
 

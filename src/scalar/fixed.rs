@@ -299,12 +299,17 @@ impl Scalar for Fixed {
         *acc = acc.saturating_add(wide);
         Self::from_bits(rounded)
     }
-    /// Integer-only; for `s >= 1`: `ln s` within `0.5 + 2^-14` LSB, `1/s` correctly rounded
-    /// (of the Q32 sum). An empty sum gives `(LOWEST, MAX)`.
+    /// Integer-only; for `s >= 1` within `0.5 + 2^-14` LSB of `ln s` (of the Q32 sum). An
+    /// empty sum gives `LOWEST`.
     #[inline]
-    fn exp_sum_ln_and_recip(acc: u64) -> (Self, Self) {
-        let (ln, recip) = kernels::ln_and_recip_q32(acc);
-        (Self::from_bits(ln), Self::from_bits(recip))
+    fn exp_sum_ln(acc: u64) -> Self {
+        Self::from_bits(kernels::ln_of_q32(acc))
+    }
+    /// Integer-only; `1/s` of the Q32 sum correctly rounded, saturated. An empty sum gives
+    /// `MAX`.
+    #[inline]
+    fn exp_sum_recip(acc: u64) -> Self {
+        Self::from_bits(kernels::recip_of_q32(acc))
     }
 
     /// Integer-only; error at most `0.5 + 2^-6` LSB. `ln 0` (and below) is `LOWEST`.

@@ -89,8 +89,12 @@ impl Scalar for f32 {
         e
     }
     #[inline]
-    fn exp_sum_ln_and_recip(acc: f32) -> (Self, Self) {
-        (Scalar::ln(acc), 1.0 / acc)
+    fn exp_sum_ln(acc: f32) -> Self {
+        Scalar::ln(acc)
+    }
+    #[inline]
+    fn exp_sum_recip(acc: f32) -> Self {
+        1.0 / acc
     }
 
     #[inline]

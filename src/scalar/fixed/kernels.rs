@@ -301,17 +301,23 @@ pub(crate) fn exp_wide(raw: i32) -> (i32, u64) {
     (round_q32_to_q16(e as i64), e)
 }
 
-/// `(ln s, 1/s)` rounded to I16F16 for a Q32 sum `s` (`s = 0` gives `(i32::MIN, i32::MAX)`):
-/// the logarithm within `0.5 + 2^-14` LSB (the Q32 logarithm's 2^-30), the reciprocal
-/// correctly rounded and saturated.
-pub(crate) fn ln_and_recip_q32(s: u64) -> (i32, i32) {
+/// `ln s` rounded to I16F16 for a Q32 value `s` (`s = 0` gives `i32::MIN`): within
+/// `0.5 + 2^-14` LSB (the Q32 logarithm's 2^-30).
+pub(crate) fn ln_of_q32(s: u64) -> i32 {
     if s == 0 {
-        return (i32::MIN, i32::MAX);
+        return i32::MIN;
     }
-    let ln = round_q32_to_q16(ln_q32(s) - n_ln2_q32(i64::from(Q)));
-    // 1/s in I16F16 is 2^48 / s, rounded to nearest.
+    round_q32_to_q16(ln_q32(s) - n_ln2_q32(i64::from(Q)))
+}
+
+/// `1/s` rounded to nearest I16F16 for a Q32 value `s`, saturated (`s = 0` gives `i32::MAX`).
+pub(crate) fn recip_of_q32(s: u64) -> i32 {
+    if s == 0 {
+        return i32::MAX;
+    }
+    // 1/s in I16F16 is 2^48 / s.
     let recip = ((1u64 << 48) + s / 2) / s;
-    (ln, recip.min(i32::MAX as u64) as i32)
+    recip.min(i32::MAX as u64) as i32
 }
 
 /// `√x` for an I16F16 `x >= 0`, correctly rounded (error at most 0.5 LSB); `x < 0` gives 0.
@@ -490,7 +496,7 @@ mod tests {
         for raw in (-24 << 16)..=(12 << 16) {
             let (rounded, wide) = exp_wide(raw);
             assert_eq!(rounded, exp(raw), "{raw}");
-            if raw >= EXP_WIDE_FLOOR && raw <= 11 << 16 {
+            if (EXP_WIDE_FLOOR..=11 << 16).contains(&raw) {
                 let exact = (f64::from(raw) / 65536.0).exp() * 2f64.powi(32);
                 let error = (wide as f64 - exact).abs();
                 if raw <= 0 {
@@ -514,14 +520,14 @@ mod tests {
         assert!(worst_positive <= 2f64.powi(-29), "{worst_positive}");
     }
 
-    /// `ln_and_recip_q32` against f64 on sums from 1 to 2^15: the logarithm within
+    /// `ln_of_q32` and `recip_of_q32` against f64 on sums from 1 to 2^15: the logarithm within
     /// `0.5 + 2^-14` LSB, the reciprocal correctly rounded.
     #[test]
     fn ln_and_recip_of_a_q32_sum_are_within_bound() {
         let mut worst_ln = 0f64;
         let mut s = 1u64 << 32;
         while s < 1 << 47 {
-            let (ln, recip) = ln_and_recip_q32(s);
+            let (ln, recip) = (ln_of_q32(s), recip_of_q32(s));
             let value = s as f64 / 2f64.powi(32);
             worst_ln = worst_ln.max((f64::from(ln) - value.ln() * 65536.0).abs());
             let exact_recip = 65536.0 / value;
@@ -530,8 +536,8 @@ mod tests {
         }
         eprintln!("ln of a Q32 sum: max error {worst_ln:.5} LSB");
         assert!(worst_ln <= 0.5 + 2f64.powi(-14), "{worst_ln}");
-        assert_eq!(ln_and_recip_q32(0), (i32::MIN, i32::MAX));
-        assert_eq!(ln_and_recip_q32(1 << 32), (0, 1 << 16));
+        assert_eq!((ln_of_q32(0), recip_of_q32(0)), (i32::MIN, i32::MAX));
+        assert_eq!((ln_of_q32(1 << 32), recip_of_q32(1 << 32)), (0, 1 << 16));
     }
 
     /// The Q32 logarithm at every 24-bit mantissa (2^23 of them) and at the ends of the 32-bit
