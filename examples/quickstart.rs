@@ -3,7 +3,8 @@
 //! Draws each kind of sample from the same logits and prints it next to what it should look
 //! like, so a newcomer sees what each function returns.
 
-use gumbel::{Error, Temperature, binary, categorical, concrete, noise, straight_through, topk};
+use gumbel::estimators::straight_through;
+use gumbel::{Error, Temperature, binary, categorical, concrete, noise, topk};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
 

@@ -17,7 +17,7 @@
 
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate};
 use gumbel::estimators::score::Baseline;
-use gumbel::estimators::{gumbel_rao, rebar, relax, relaxed, score, straight_through};
+use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, score, straight_through};
 use gumbel::{Error, Temperature, categorical, concrete, noise};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -254,10 +254,12 @@ impl Problem {
             }
             Estimator::Concrete(lambda) => {
                 let lambda = Temperature::new(lambda)?;
-                let x = sigmoid(gumbel::binary::relax_logit(logit, l, lambda)?);
-                relaxed::binary(logit, l, lambda, 2.0 * (x - t))?.0
+                let x = sigmoid(gumbel::binary::logit_from_noise(logit, l, lambda)?);
+                reparam::binary(logit, l, lambda, 2.0 * (x - t))?.0
             }
-            Estimator::StraightThrough => straight_through::binary(logit, l, st, 2.0 * (hard - t))?,
+            Estimator::StraightThrough => {
+                straight_through::backward_binary(logit, l, st, 2.0 * (hard - t))?
+            }
             Estimator::GumbelRao(m) => gumbel_rao::binary(rng, logit, b, st, m, 2.0 * (hard - t))?,
             Estimator::Rebar => {
                 let mut objective = Objective {
@@ -322,15 +324,15 @@ impl Problem {
             Estimator::Concrete(lambda) => {
                 let lambda = Temperature::new(lambda)?;
                 let mut y = [0.0f32; K];
-                concrete::relax(theta, None, &g, lambda, &mut y)?;
+                concrete::from_noise(theta, None, &g, lambda, &mut y)?;
                 for ((o, yi), ti) in out.iter_mut().zip(y).zip(&self.target) {
                     *o = 2.0 * (yi - ti);
                 }
-                relaxed::concrete(theta, None, &g, lambda, out)?;
+                reparam::concrete(theta, None, &g, lambda, out)?;
             }
             Estimator::StraightThrough => {
                 hard_gradient(out);
-                straight_through::categorical(theta, None, &g, st, out)?;
+                straight_through::backward(theta, None, &g, st, out)?;
             }
             Estimator::GumbelRao(m) => {
                 let mut upstream = [0.0f32; K];

@@ -14,6 +14,7 @@
 use rand_core::Rng;
 
 use crate::scalar::{sigmoid, softplus};
+use crate::validate::finite_scalar;
 use crate::{Error, Scalar, Temperature};
 
 /// Draws the logit-space sample `y = (logit + L) / λ`, clamped to the finite range.
@@ -22,8 +23,8 @@ pub fn sample_logit<S: Scalar, R: Rng + ?Sized>(
     logit: S,
     temperature: Temperature<S>,
 ) -> Result<S, Error> {
-    check_logit(logit)?;
-    Ok(relax_unchecked(
+    finite_scalar(logit)?;
+    Ok(from_noise_unchecked(
         logit,
         S::logistic_from_word(rng.next_u32()),
         temperature,
@@ -41,26 +42,20 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(
 
 /// The logit-space relaxation for given logistic noise: `(logit + noise) / λ`, clamped to the
 /// finite range. The hard sample is `y > 0`, i.e. `logit + noise > 0`.
-pub fn relax_logit<S: Scalar>(logit: S, noise: S, temperature: Temperature<S>) -> Result<S, Error> {
-    check_logit(logit)?;
-    check_logit(noise)?;
-    Ok(relax_unchecked(logit, noise, temperature))
+pub fn logit_from_noise<S: Scalar>(
+    logit: S,
+    noise: S,
+    temperature: Temperature<S>,
+) -> Result<S, Error> {
+    finite_scalar(logit)?;
+    finite_scalar(noise)?;
+    Ok(from_noise_unchecked(logit, noise, temperature))
 }
 
-fn relax_unchecked<S: Scalar>(logit: S, noise: S, temperature: Temperature<S>) -> S {
+fn from_noise_unchecked<S: Scalar>(logit: S, noise: S, temperature: Temperature<S>) -> S {
     ((logit + noise) / temperature.get())
         .max(S::LOWEST)
         .min(S::MAX)
-}
-
-pub(crate) fn check_logit<S: Scalar>(logit: S) -> Result<(), Error> {
-    if logit.is_nan() {
-        Err(Error::Nan { index: 0 })
-    } else if !logit.is_finite() {
-        Err(Error::NotFinite { index: 0 })
-    } else {
-        Ok(())
-    }
 }
 
 /// Log-density of the logit-space sample `Y = (logit + L)/λ` at `y`:
@@ -71,8 +66,8 @@ pub fn log_density_logit<S: Scalar>(
     temperature: Temperature<S>,
     y: S,
 ) -> Result<S, Error> {
-    check_logit(logit)?;
-    check_logit(y)?;
+    finite_scalar(logit)?;
+    finite_scalar(y)?;
     let lambda = temperature.get();
     let u = lambda * y - logit;
     Ok(lambda.ln() - u - (S::ONE + S::ONE) * softplus(-u))
@@ -97,7 +92,7 @@ pub fn log_density<S: Scalar>(logit: S, temperature: Temperature<S>, x: S) -> Re
 /// The cumulative distribution function `P(X ≤ x) = σ(λ·(ln x − ln(1−x)) − logit)`, for
 /// `x ∈ [0, 1]` (0 and 1 at the ends).
 pub fn cdf<S: Scalar>(logit: S, temperature: Temperature<S>, x: S) -> Result<S, Error> {
-    check_logit(logit)?;
+    finite_scalar(logit)?;
     if x.is_nan() {
         return Err(Error::Nan { index: 0 });
     }

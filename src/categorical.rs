@@ -20,7 +20,7 @@
 
 use rand_core::Rng;
 
-use crate::logits::{Support, support};
+use crate::validate::{Support, support};
 use crate::{Error, Scalar};
 
 /// Draws an index with probability `softmax(logits)`; `-inf` logits are masked.
@@ -78,16 +78,11 @@ pub fn argmax_perturbed<S: Scalar>(
     noise: &[S],
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
-    if noise.len() != logits.len() {
-        return Err(Error::LengthMismatch {
-            expected: logits.len(),
-            found: noise.len(),
-        });
-    }
+    support.same_len(noise.len())?;
     if let Some(index) = noise.iter().position(|g| g.is_nan()) {
         return Err(Error::Nan { index });
     }
-    Ok(best(&support, logits, allowed, |k| noise[k]))
+    Ok(best(&support, |k| noise[k]))
 }
 
 fn sample_inner<S: Scalar, R: Rng + ?Sized>(
@@ -98,20 +93,13 @@ fn sample_inner<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
     match noise {
-        None => Ok(best(&support, logits, allowed, |_| {
-            S::gumbel_from_word(rng.next_u32())
-        })),
+        None => Ok(best(&support, |_| S::gumbel_from_word(rng.next_u32()))),
         Some(noise) => {
-            if noise.len() != logits.len() {
-                return Err(Error::LengthMismatch {
-                    expected: logits.len(),
-                    found: noise.len(),
-                });
-            }
+            support.same_len(noise.len())?;
             for g in noise.iter_mut() {
                 *g = S::gumbel_from_word(rng.next_u32());
             }
-            Ok(best(&support, logits, allowed, |k| noise[k]))
+            Ok(best(&support, |k| noise[k]))
         }
     }
 }
@@ -119,19 +107,15 @@ fn sample_inner<S: Scalar, R: Rng + ?Sized>(
 /// The argmax of effective logit plus noise, visiting every index in order (so `noise_at` is
 /// called exactly once per logit, masked or not), first index on ties.
 #[inline]
-fn best<S: Scalar>(
-    support: &Support<S>,
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    mut noise_at: impl FnMut(usize) -> S,
-) -> usize {
-    if allowed.is_none() && !support.has_pos_inf() {
+fn best<S: Scalar>(support: &Support<S>, mut noise_at: impl FnMut(usize) -> S) -> usize {
+    let logits = support.logits();
+    if support.allowed().is_none() && !support.has_pos_inf() {
         // The common case, in one tight loop. A `-inf` logit gives `-inf`, which never beats the
         // initial `-inf`; the largest logit gives `0 + noise`, which always does. The values and
         // comparisons are exactly those of the general loop below.
         let shift = support.shift();
         let mut best_index = 0;
-        let mut best_value = S::NEG_LOG_ZERO;
+        let mut best_value = S::LN_ZERO;
         for (k, &logit) in logits.iter().enumerate() {
             let value = (logit - shift) + noise_at(k);
             if value > best_value {
@@ -145,7 +129,7 @@ fn best<S: Scalar>(
     let mut best_value = S::ZERO;
     for k in 0..logits.len() {
         let g = noise_at(k);
-        if let Some(effective) = support.effective(logits, allowed, k) {
+        if let Some(effective) = support.effective(k) {
             let value = effective + g;
             if best_index == usize::MAX || value > best_value {
                 best_index = k;

@@ -4,14 +4,14 @@
 //!
 //! Sampling follows the rules of [`categorical`](crate::categorical) (one word per logit in
 //! index order, masks, errors, huge and `+inf` logits). A masked action gets `x = 0` exactly
-//! (`y =` [`Scalar::NEG_LOG_ZERO`]).
+//! (`y =` [`Scalar::LN_ZERO`]).
 //!
 //! # Accuracy
 //! Everything is computed in log space: `y_k = (z_k - max z) / λ - ln Σ_j e^{(z_j - max z)/λ}`
 //! with `z = logits + G`, so no exponential ever exceeds 1 and any λ > 0 works, however small
 //! (λ = 0.01 with logits over ±50 included). `y` is clamped to be finite (at least
 //! [`Scalar::LOWEST`] `+` [`Scalar::EPSILON`], so never the masked marker
-//! [`Scalar::NEG_LOG_ZERO`]) for every available action. In `f32` each `x_k` lies in `[0, 1]` and
+//! [`Scalar::LN_ZERO`]) for every available action. In `f32` each `x_k` lies in `[0, 1]` and
 //! `|Σ x_k − 1| ≤ (K + 3)·ε` (ε = `f32::EPSILON`): `K` roundings in the sum, one each in the
 //! exponential, the reciprocal and the product. The sum of the exponentials is accumulated in
 //! [`Scalar::ExpSum`]: `f32` itself, but 32 fractional bits in fixed point, so there the
@@ -33,8 +33,8 @@
 
 use rand_core::Rng;
 
-use crate::logits::{Support, support};
 use crate::scalar::{LogSumExp, from_count, ln_factorial_of_predecessor};
+use crate::validate::{Support, finite, support};
 use crate::{Error, Scalar, Temperature};
 
 /// Draws a relaxed one-hot sample `x = softmax((logits + G) / λ)` into `out` (same length as
@@ -62,25 +62,25 @@ pub fn sample_log<S: Scalar, R: Rng + ?Sized>(
 
 /// The relaxed one-hot for given Gumbel noise: `out = softmax((logits + noise) / λ)`. Returns
 /// the argmax, which is the Gumbel-max sample for the same noise. Noise must be finite.
-pub fn relax<S: Scalar>(
+pub fn from_noise<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
     noise: &[S],
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<usize, Error> {
-    relax_checked(logits, allowed, noise, temperature, out, false)
+    from_noise_checked(logits, allowed, noise, temperature, out, false)
 }
 
-/// [`relax`] in log space: `out = log softmax((logits + noise) / λ)`.
-pub fn relax_log<S: Scalar>(
+/// [`from_noise`] in log space: `out = log softmax((logits + noise) / λ)`.
+pub fn log_from_noise<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
     noise: &[S],
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<usize, Error> {
-    relax_checked(logits, allowed, noise, temperature, out, true)
+    from_noise_checked(logits, allowed, noise, temperature, out, true)
 }
 
 pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
@@ -92,21 +92,14 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
     log_space: bool,
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
-    check_len(logits, out.len())?;
+    support.same_len(out.len())?;
     for g in out.iter_mut() {
         *g = S::gumbel_from_word(rng.next_u32());
     }
-    Ok(relax_in_place(
-        &support,
-        logits,
-        allowed,
-        temperature,
-        out,
-        log_space,
-    ))
+    Ok(softmax_in_place(&support, temperature, out, log_space))
 }
 
-fn relax_checked<S: Scalar>(
+fn from_noise_checked<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
     noise: &[S],
@@ -115,48 +108,16 @@ fn relax_checked<S: Scalar>(
     log_space: bool,
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
-    check_len(logits, noise.len())?;
-    check_len(logits, out.len())?;
-    check_finite(noise)?;
+    support.same_len(noise.len())?;
+    support.same_len(out.len())?;
+    finite(noise)?;
     out.copy_from_slice(noise);
-    Ok(relax_in_place(
-        &support,
-        logits,
-        allowed,
-        temperature,
-        out,
-        log_space,
-    ))
-}
-
-pub(crate) fn check_len<S>(logits: &[S], found: usize) -> Result<(), Error> {
-    if found == logits.len() {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch {
-            expected: logits.len(),
-            found,
-        })
-    }
-}
-
-pub(crate) fn check_finite<S: Scalar>(values: &[S]) -> Result<(), Error> {
-    for (index, v) in values.iter().enumerate() {
-        if v.is_nan() {
-            return Err(Error::Nan { index });
-        }
-        if !v.is_finite() {
-            return Err(Error::NotFinite { index });
-        }
-    }
-    Ok(())
+    Ok(softmax_in_place(&support, temperature, out, log_space))
 }
 
 /// `buf` holds the noise on entry and the sample (or its log) on exit. Returns the argmax.
-fn relax_in_place<S: Scalar>(
+fn softmax_in_place<S: Scalar>(
     support: &Support<S>,
-    logits: &[S],
-    allowed: Option<&[bool]>,
     temperature: Temperature<S>,
     buf: &mut [S],
     log_space: bool,
@@ -165,7 +126,7 @@ fn relax_in_place<S: Scalar>(
     let mut best = usize::MAX;
     let mut max = S::ZERO;
     for (k, slot) in buf.iter_mut().enumerate() {
-        if let Some(effective) = support.effective(logits, allowed, k) {
+        if let Some(effective) = support.effective(k) {
             let z = effective + *slot;
             *slot = z;
             if best == usize::MAX || z > max {
@@ -181,7 +142,7 @@ fn relax_in_place<S: Scalar>(
     // The sum is accumulated wider than S (see `Scalar::ExpSum`; in f32 it is the f32 sum).
     let mut sum = S::exp_sum_new();
     for (k, slot) in buf.iter_mut().enumerate() {
-        if support.effective(logits, allowed, k).is_some() {
+        if support.effective(k).is_some() {
             let scaled = ((*slot - max) / lambda).max(S::LOWEST);
             let e = S::exp_and_accumulate(scaled, &mut sum);
             *slot = if log_space { scaled } else { e };
@@ -195,11 +156,11 @@ fn relax_in_place<S: Scalar>(
         S::exp_sum_recip(sum)
     };
     for (k, slot) in buf.iter_mut().enumerate() {
-        *slot = match (support.effective(logits, allowed, k).is_some(), log_space) {
-            // Never the masked marker: in fixed point NEG_LOG_ZERO is LOWEST itself.
+        *slot = match (support.effective(k).is_some(), log_space) {
+            // Never the masked marker: in fixed point LN_ZERO is LOWEST itself.
             (true, true) => (*slot - normaliser).max(S::LOWEST + S::EPSILON),
             (true, false) => *slot * normaliser,
-            (false, true) => S::NEG_LOG_ZERO,
+            (false, true) => S::LN_ZERO,
             (false, false) => S::ZERO,
         };
     }
@@ -230,7 +191,7 @@ pub fn log_density<S: Scalar>(
     let mut lse = LogSumExp::new();
     let mut linear = S::ZERO;
     for (k, &xk) in x.iter().enumerate() {
-        match support.effective(logits, allowed, k) {
+        match support.effective(k) {
             Some(effective) if xk > S::ZERO && xk.is_finite() => {
                 let ln_x = xk.ln();
                 lse.push(effective - lambda * ln_x);
@@ -247,7 +208,7 @@ pub fn log_density<S: Scalar>(
 /// [module documentation](self) for the formula and measure). Finite for every λ > 0 and every
 /// finite `y`, including points whose `x` would underflow to 0.
 ///
-/// `y` must be finite where the action is available and [`Scalar::NEG_LOG_ZERO`] where it is
+/// `y` must be finite where the action is available and [`Scalar::LN_ZERO`] where it is
 /// masked, with `ln Σ e^{y_k}` within `4·K·ε` of 0; otherwise [`Error::OutsideSupport`].
 pub fn exp_log_density<S: Scalar>(
     logits: &[S],
@@ -261,13 +222,13 @@ pub fn exp_log_density<S: Scalar>(
     let mut lse = LogSumExp::new();
     let mut linear = S::ZERO;
     for (k, &yk) in y.iter().enumerate() {
-        match support.effective(logits, allowed, k) {
-            Some(effective) if yk.is_finite() && yk != S::NEG_LOG_ZERO => {
+        match support.effective(k) {
+            Some(effective) if yk.is_finite() && yk != S::LN_ZERO => {
                 normaliser.push(yk);
                 lse.push(effective - lambda * yk);
                 linear += effective - lambda * yk;
             }
-            None if yk == S::NEG_LOG_ZERO => {}
+            None if yk == S::LN_ZERO => {}
             _ => return Err(Error::OutsideSupport),
         }
     }
@@ -278,16 +239,16 @@ pub fn exp_log_density<S: Scalar>(
 }
 
 /// Validation shared by both densities.
-fn density_support<S: Scalar>(
-    logits: &[S],
-    allowed: Option<&[bool]>,
+fn density_support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
     point: &[S],
-) -> Result<Support<S>, Error> {
+) -> Result<Support<'a, S>, Error> {
     let support = support(logits, allowed)?;
     if let Some(index) = logits.iter().position(|l| l.is_pos_infinity()) {
         return Err(Error::NotFinite { index });
     }
-    check_len(logits, point.len())?;
+    support.same_len(point.len())?;
     if let Some(index) = point.iter().position(|v| v.is_nan()) {
         return Err(Error::Nan { index });
     }

@@ -18,7 +18,7 @@
 //!
 //! Noise and masks follow [`categorical`](crate::categorical): one word per logit in index order;
 //! a masked action gets unconditioned Gumbel noise (it can never be the argmax anyway); the
-//! conditioning index must be an available action, else [`Error::InvalidParameter`].
+//! conditioning index must be an available action, else [`Error::UnavailableAction`].
 //!
 //! # Binary
 //! `b = (θ + L > 0)` with `L` standard logistic. Given `b = 1`, `L` is the logistic truncated
@@ -35,10 +35,9 @@
 use rand_core::Rng;
 
 use crate::categorical::argmax_perturbed;
-use crate::concrete::{check_finite, check_len};
-use crate::logits::{Support, support};
 use crate::scalar::{LogSumExp, log_add_exp, sigmoid, softplus};
-use crate::{Error, Scalar, binary};
+use crate::validate::{Support, finite, finite_scalar, support_with_action};
+use crate::{Error, Scalar};
 
 /// Draws Gumbel noise conditioned on `argmax_k (logits_k + noise_k) = chosen` into `noise` (the
 /// logits' length).
@@ -49,12 +48,12 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
     chosen: usize,
     noise: &mut [S],
 ) -> Result<(), Error> {
-    let support = chosen_support(logits, allowed, chosen)?;
-    check_len(logits, noise.len())?;
+    let support = support_with_action(logits, allowed, chosen)?;
+    support.same_len(noise.len())?;
     for g in noise.iter_mut() {
         *g = S::gumbel_from_word(rng.next_u32());
     }
-    condition_in_place(&support, logits, allowed, chosen, noise);
+    condition_in_place(&support, chosen, noise);
     Ok(())
 }
 
@@ -68,45 +67,24 @@ pub fn categorical_from_gumbel<S: Scalar>(
     standard: &[S],
     noise: &mut [S],
 ) -> Result<(), Error> {
-    let support = chosen_support(logits, allowed, chosen)?;
-    check_len(logits, standard.len())?;
-    check_len(logits, noise.len())?;
-    check_finite(standard)?;
+    let support = support_with_action(logits, allowed, chosen)?;
+    support.same_len(standard.len())?;
+    support.same_len(noise.len())?;
+    finite(standard)?;
     noise.copy_from_slice(standard);
-    condition_in_place(&support, logits, allowed, chosen, noise);
+    condition_in_place(&support, chosen, noise);
     Ok(())
 }
 
-/// Validates logits and mask, and that `chosen` is an available action.
-pub(crate) fn chosen_support<S: Scalar>(
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    chosen: usize,
-) -> Result<Support<S>, Error> {
-    let support = support(logits, allowed)?;
-    if support.effective(logits, allowed, chosen).is_none() {
-        return Err(Error::InvalidParameter);
-    }
-    Ok(support)
-}
-
 /// `buf` holds standard Gumbel variates on entry and the conditional noise on exit.
-pub(crate) fn condition_in_place<S: Scalar>(
-    support: &Support<S>,
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    chosen: usize,
-    buf: &mut [S],
-) {
+pub(crate) fn condition_in_place<S: Scalar>(support: &Support<S>, chosen: usize, buf: &mut [S]) {
     let mut lse = LogSumExp::new();
-    for k in 0..logits.len() {
-        if let Some(theta) = support.effective(logits, allowed, k) {
+    for k in 0..support.len() {
+        if let Some(theta) = support.effective(k) {
             lse.push(theta);
         }
     }
-    let theta_k = support
-        .effective(logits, allowed, chosen)
-        .unwrap_or(S::ZERO);
+    let theta_k = support.effective(chosen).unwrap_or(S::ZERO);
     let z_k = buf[chosen] + lse.value();
     buf[chosen] = z_k - theta_k;
     // The perturbed maximum exactly as `argmax_perturbed` will recompute it.
@@ -115,7 +93,7 @@ pub(crate) fn condition_in_place<S: Scalar>(
         if i == chosen {
             continue;
         }
-        if let Some(theta) = support.effective(logits, allowed, i) {
+        if let Some(theta) = support.effective(i) {
             let conditioned = -log_add_exp(-*g, theta - z_k);
             *g = lower_until_below(conditioned, theta, top);
         }
@@ -145,8 +123,9 @@ fn lower_until_below<S: Scalar>(g: S, base: S, limit: S) -> S {
 /// `w_i = e^{z̃_i − z̃_k} ∈ [0, 1]`. Masked actions get 0. `O(K)`, no extra memory.
 ///
 /// `noise` must be conditional noise for `chosen` (as written by [`categorical`]); errors as
-/// there, plus [`Error::LengthMismatch`], and [`Error::Nan`] / [`Error::NotFinite`] for the
-/// noise or the upstream gradient. Nothing is written on error.
+/// there, plus [`Error::LengthMismatch`], [`Error::Nan`] / [`Error::NotFinite`] for the
+/// noise or the upstream gradient, and [`Error::NoiseMismatch`] if the noise does not make
+/// `chosen` the argmax. Nothing is written on error.
 pub fn categorical_backward<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
@@ -154,36 +133,30 @@ pub fn categorical_backward<S: Scalar>(
     noise: &[S],
     upstream: &mut [S],
 ) -> Result<(), Error> {
-    let support = chosen_support(logits, allowed, chosen)?;
-    check_len(logits, noise.len())?;
-    check_len(logits, upstream.len())?;
-    check_finite(noise)?;
-    check_finite(upstream)?;
+    let support = support_with_action(logits, allowed, chosen)?;
+    support.same_len(noise.len())?;
+    support.same_len(upstream.len())?;
+    finite(noise)?;
+    finite(upstream)?;
     if argmax_perturbed(logits, allowed, noise)? != chosen {
-        return Err(Error::InvalidParameter);
+        return Err(Error::NoiseMismatch);
     }
-    backward_in_place(&support, logits, allowed, chosen, noise, upstream);
+    backward_in_place(&support, chosen, noise, upstream);
     Ok(())
 }
 
 pub(crate) fn backward_in_place<S: Scalar>(
     support: &Support<S>,
-    logits: &[S],
-    allowed: Option<&[bool]>,
     chosen: usize,
     noise: &[S],
     upstream: &mut [S],
 ) {
-    let perturbed = |i: usize| {
-        support
-            .effective(logits, allowed, i)
-            .map(|theta| theta + noise[i])
-    };
+    let perturbed = |i: usize| support.effective(i).map(|theta| theta + noise[i]);
     let top = perturbed(chosen).unwrap_or(S::ZERO);
     let mut lse = LogSumExp::new();
     let mut through_max = S::ZERO;
     for (i, &u) in upstream.iter().enumerate() {
-        if let Some(theta) = support.effective(logits, allowed, i) {
+        if let Some(theta) = support.effective(i) {
             lse.push(theta);
         }
         if let Some(z) = perturbed(i) {
@@ -192,7 +165,7 @@ pub(crate) fn backward_in_place<S: Scalar>(
     }
     let log_normaliser = lse.value();
     for (i, u) in upstream.iter_mut().enumerate() {
-        *u = match (support.effective(logits, allowed, i), perturbed(i)) {
+        *u = match (support.effective(i), perturbed(i)) {
             (Some(theta), Some(z)) => {
                 let probability = (theta - log_normaliser).exp();
                 let direct = if i == chosen {
@@ -210,7 +183,7 @@ pub(crate) fn backward_in_place<S: Scalar>(
 /// Draws logistic noise `L` conditioned on `(logit + L > 0) = b` (see the
 /// [module documentation](self)). The logit must be finite.
 pub fn binary<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logit: S, b: bool) -> Result<S, Error> {
-    binary::check_logit(logit)?;
+    finite_scalar(logit)?;
     Ok(condition_binary(
         logit,
         b,
@@ -221,8 +194,8 @@ pub fn binary<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logit: S, b: bool) -> Res
 /// The deterministic map behind [`binary`](fn@binary): the conditional noise for the standard logistic
 /// variate `standard`.
 pub fn binary_from_logistic<S: Scalar>(logit: S, b: bool, standard: S) -> Result<S, Error> {
-    binary::check_logit(logit)?;
-    binary::check_logit(standard)?;
+    finite_scalar(logit)?;
+    finite_scalar(standard)?;
     Ok(condition_binary(logit, b, standard))
 }
 
@@ -238,13 +211,13 @@ fn condition_binary<S: Scalar>(logit: S, b: bool, standard: S) -> S {
 
 /// `dz̃/dθ` for the conditional logistic sample `z̃ = logit + noise`, the uniform behind the
 /// noise held fixed: `σ(sθ)(1 − e^{−s z̃})` with `s = +1` for `b` and `−1` otherwise; it lies in
-/// `[0, 1]`. `noise` must be conditional noise for `b` ([`Error::InvalidParameter`] otherwise).
+/// `[0, 1]`. `noise` must be conditional noise for `b` ([`Error::NoiseMismatch`] otherwise).
 pub fn binary_derivative<S: Scalar>(logit: S, b: bool, noise: S) -> Result<S, Error> {
-    binary::check_logit(logit)?;
-    binary::check_logit(noise)?;
+    finite_scalar(logit)?;
+    finite_scalar(noise)?;
     let z = logit + noise;
     if (z > S::ZERO) != b {
-        return Err(Error::InvalidParameter);
+        return Err(Error::NoiseMismatch);
     }
     let (theta, z) = if b { (logit, z) } else { (-logit, -z) };
     Ok(sigmoid(theta) * (S::ONE - (-z).exp()))

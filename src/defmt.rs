@@ -37,7 +37,11 @@ impl Format for Error {
                 )
             }
             Error::OutsideSupport => write!(f, "point outside the distribution's support"),
-            Error::InvalidParameter => write!(f, "parameter outside its documented range"),
+            Error::UnavailableAction { index } => {
+                write!(f, "action {=usize} is out of range or masked", index)
+            }
+            Error::NoiseMismatch => write!(f, "noise does not produce the given action"),
+            Error::InvalidParameter => write!(f, "hyperparameter outside its documented range"),
             Error::NonFiniteUpdate => {
                 write!(
                     f,
@@ -45,6 +49,7 @@ impl Format for Error {
                 )
             }
             Error::CorruptedState => write!(f, "stored state is corrupted or of another version"),
+            Error::EpisodeOver => write!(f, "the episode is over; reset before stepping"),
         }
     }
 }

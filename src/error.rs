@@ -49,12 +49,24 @@ pub enum Error {
     /// A point given to a density is not in the distribution's support (for example a
     /// relaxed one-hot sample with a zero or negative coordinate, or not summing to one).
     OutsideSupport,
-    /// A parameter was outside its documented range (the message of the function says which).
+    /// An action index names no available action: it is out of range, masked, or finite
+    /// while some logit is `+inf` (so that it has probability zero).
+    UnavailableAction {
+        /// The index given.
+        index: usize,
+    },
+    /// Noise handed back to a derivative does not produce the action it is said to have
+    /// produced (it is not the conditional noise of that action).
+    NoiseMismatch,
+    /// A hyperparameter (a rate, a decay, a count of draws, a limit) was outside its
+    /// documented range; the function's documentation says which.
     InvalidParameter,
     /// An update would have made a learned parameter NaN or infinite; it was not applied.
     NonFiniteUpdate,
     /// A stored blob failed its integrity check (bad length, magic, version or CRC).
     CorruptedState,
+    /// A task was stepped after its episode had ended; reset it first.
+    EpisodeOver,
 }
 
 impl fmt::Display for Error {
@@ -81,11 +93,16 @@ impl fmt::Display for Error {
                 write!(f, "buffer too small: needed {needed}, found {found}")
             }
             Error::OutsideSupport => f.write_str("point outside the distribution's support"),
-            Error::InvalidParameter => f.write_str("parameter outside its documented range"),
+            Error::UnavailableAction { index } => {
+                write!(f, "action {index} is out of range or masked")
+            }
+            Error::NoiseMismatch => f.write_str("noise does not produce the given action"),
+            Error::InvalidParameter => f.write_str("hyperparameter outside its documented range"),
             Error::NonFiniteUpdate => {
                 f.write_str("update would make a parameter non-finite; state left unchanged")
             }
             Error::CorruptedState => f.write_str("stored state is corrupted or of another version"),
+            Error::EpisodeOver => f.write_str("the episode is over; reset before stepping"),
         }
     }
 }

@@ -12,14 +12,13 @@ mod defmt;
 mod error;
 pub mod estimators;
 pub mod learner;
-mod logits;
 pub mod noise;
 pub mod scalar;
-pub mod straight_through;
 #[cfg(feature = "tasks")]
 pub mod tasks;
 mod temperature;
 pub mod topk;
+mod validate;
 #[cfg(feature = "vectors")]
 pub mod vectors;
 

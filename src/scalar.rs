@@ -50,15 +50,13 @@ pub trait Scalar:
     const ONE: Self;
     /// One half.
     const HALF: Self;
-    /// The natural logarithm of 2.
-    const LN_2: Self;
     /// The largest finite value.
     const MAX: Self;
     /// The most negative finite value.
     const LOWEST: Self;
-    /// The value the samplers write for "log of zero" (the log-probability of a masked action):
-    /// `-inf` for `f32`, [`LOWEST`](Self::LOWEST) in fixed point.
-    const NEG_LOG_ZERO: Self;
+    /// `ln 0`, what the samplers write as the log-probability of a masked action: `-inf` for
+    /// `f32`, [`LOWEST`](Self::LOWEST) in fixed point.
+    const LN_ZERO: Self;
     /// The spacing of values near one (`f32::EPSILON`, or one LSB in fixed point); the
     /// samplers' tolerances are stated in multiples of it.
     const EPSILON: Self;
@@ -159,7 +157,7 @@ pub(crate) struct LogSumExp<S> {
 impl<S: Scalar> LogSumExp<S> {
     pub(crate) fn new() -> Self {
         Self {
-            max: S::NEG_LOG_ZERO,
+            max: S::LN_ZERO,
             scaled_sum: S::ZERO,
             empty: true,
         }
@@ -182,10 +180,10 @@ impl<S: Scalar> LogSumExp<S> {
         }
     }
 
-    /// The log-sum-exp of everything pushed ([`Scalar::NEG_LOG_ZERO`] if nothing was).
+    /// The log-sum-exp of everything pushed ([`Scalar::LN_ZERO`] if nothing was).
     pub(crate) fn value(&self) -> S {
         if self.empty {
-            S::NEG_LOG_ZERO
+            S::LN_ZERO
         } else {
             self.max + self.scaled_sum.ln()
         }

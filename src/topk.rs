@@ -10,7 +10,7 @@
 
 use rand_core::Rng;
 
-use crate::logits::support;
+use crate::validate::{same_len, support};
 use crate::{Error, Scalar};
 
 /// Draws `indices.len()` distinct indices, in order, and writes their perturbed keys
@@ -25,12 +25,7 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<(), Error> {
     let support = support(logits, allowed)?;
     let k = indices.len();
-    if keys.len() != k {
-        return Err(Error::LengthMismatch {
-            expected: k,
-            found: keys.len(),
-        });
-    }
+    same_len(k, keys.len())?;
     if k > support.available {
         return Err(Error::TooFewActions {
             requested: k,
@@ -40,7 +35,7 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
     let mut filled = 0;
     for i in 0..logits.len() {
         let g = S::gumbel_from_word(rng.next_u32());
-        let Some((infinite, effective)) = support.ranked(logits, allowed, i) else {
+        let Some((infinite, effective)) = support.ranked(i) else {
             continue;
         };
         let key = effective + g;

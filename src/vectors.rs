@@ -15,10 +15,8 @@
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
 
-use crate::estimators::relaxed;
-use crate::{
-    Error, Scalar, Temperature, binary, categorical, concrete, noise, straight_through, topk,
-};
+use crate::estimators::{reparam, straight_through};
+use crate::{Error, Scalar, Temperature, binary, categorical, concrete, noise, topk};
 
 /// The base seed (ASCII "gumbel").
 pub const SEED: u64 = 0x6775_6d62_656c;
@@ -217,7 +215,7 @@ pub fn outputs<S: Scalar>(case: Case) -> Result<Outputs, Error> {
                 let mut noise = [S::ZERO; K];
                 categorical::sample_with_noise(&mut rng, &logits, None, &mut noise)?;
                 let mut gradient = UPSTREAM.map(S::from_i32);
-                let d_lambda = relaxed::concrete(&logits, None, &noise, half, &mut gradient)?;
+                let d_lambda = reparam::concrete(&logits, None, &noise, half, &mut gradient)?;
                 for g in gradient {
                     push(g.to_bits())?;
                 }
@@ -226,7 +224,7 @@ pub fn outputs<S: Scalar>(case: Case) -> Result<Outputs, Error> {
             let lambda = Temperature::new(S::from_i32(2) / S::from_i32(3))?;
             for _ in 0..4 {
                 let noise = noise::logistic(&mut rng);
-                let (d_logit, d_lambda) = relaxed::binary(quarter, noise, lambda, S::ONE)?;
+                let (d_logit, d_lambda) = reparam::binary(quarter, noise, lambda, S::ONE)?;
                 push(d_logit.to_bits())?;
                 push(d_lambda.to_bits())?;
             }

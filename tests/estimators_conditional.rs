@@ -122,7 +122,10 @@ fn conditioning_event_holds_on_every_draw() {
                 && (!logits.contains(&inf) || logits[chosen] == inf);
             let result = conditional::categorical(&mut rng, logits, allowed, chosen, g);
             if !available {
-                assert_eq!(result, Err(gumbel::Error::InvalidParameter));
+                assert_eq!(
+                    result,
+                    Err(gumbel::Error::UnavailableAction { index: chosen })
+                );
                 continue;
             }
             for _ in 0..20_000 {

@@ -6,7 +6,7 @@ use gumbel::conditional;
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate, Terms};
 use gumbel::estimators::schedule::Schedule;
 use gumbel::estimators::score::{self, Baseline};
-use gumbel::estimators::{gumbel_rao, rebar, relax, relaxed, straight_through};
+use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, straight_through};
 use gumbel::{Error, Temperature, categorical};
 use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -93,7 +93,7 @@ fn relaxed_vjp_refuses_bad_input() {
     let with = |upstream: [f32; 3]| {
         move |_: &mut Xoshiro128PlusPlus, out: &mut [f32]| {
             let mut v = upstream;
-            let result = relaxed::concrete(&logits, None, &noise, l, &mut v).map(|_| ());
+            let result = reparam::concrete(&logits, None, &noise, l, &mut v).map(|_| ());
             if result.is_ok() {
                 out.copy_from_slice(&v);
             }
@@ -105,72 +105,72 @@ fn relaxed_vjp_refuses_bad_input() {
     // An upstream buffer that would be left half-written: check it directly.
     let mut v = [1.0f32, 2.0, NAN];
     assert_eq!(
-        relaxed::concrete(&logits, None, &noise, l, &mut v),
+        reparam::concrete(&logits, None, &noise, l, &mut v),
         Err(Error::Nan { index: 2 })
     );
     assert_eq!(v[..2], [1.0, 2.0]);
     let mut short = [1.0f32; 2];
     assert_eq!(
-        relaxed::concrete(&logits, None, &noise, l, &mut short),
+        reparam::concrete(&logits, None, &noise, l, &mut short),
         Err(Error::LengthMismatch {
             expected: 3,
             found: 2
         })
     );
     assert_eq!(
-        relaxed::concrete(&logits, None, &noise[..2], l, &mut [0.0; 3]),
+        reparam::concrete(&logits, None, &noise[..2], l, &mut [0.0; 3]),
         Err(Error::LengthMismatch {
             expected: 3,
             found: 2
         })
     );
     assert_eq!(
-        relaxed::concrete(&logits, None, &[0.0, NAN, 0.0], l, &mut [0.0; 3]),
+        reparam::concrete(&logits, None, &[0.0, NAN, 0.0], l, &mut [0.0; 3]),
         Err(Error::Nan { index: 1 })
     );
     assert_eq!(
-        relaxed::concrete::<f32>(&[], None, &[], l, &mut []),
+        reparam::concrete::<f32>(&[], None, &[], l, &mut []),
         Err(Error::Empty)
     );
     assert_eq!(
-        relaxed::concrete(&[NAN, 0.0], None, &[0.0, 0.0], l, &mut [0.0; 2]),
+        reparam::concrete(&[NAN, 0.0], None, &[0.0, 0.0], l, &mut [0.0; 2]),
         Err(Error::Nan { index: 0 })
     );
     assert_eq!(
-        relaxed::concrete(&[-INF, -INF], None, &[0.0, 0.0], l, &mut [0.0; 2]),
+        reparam::concrete(&[-INF, -INF], None, &[0.0, 0.0], l, &mut [0.0; 2]),
         Err(Error::AllMasked)
     );
     // A gradient that would overflow f32: tiny λ, large upstream.
     let mut v = [1e30f32, -1e30, 0.0];
     assert_eq!(
-        relaxed::concrete(&logits, None, &noise, lambda(1e-30), &mut v),
+        reparam::concrete(&logits, None, &noise, lambda(1e-30), &mut v),
         Err(Error::NonFiniteUpdate)
     );
     assert_eq!(v, [1e30, -1e30, 0.0]);
 
     assert_eq!(
-        relaxed::binary(0.0, 0.0, l, NAN),
+        reparam::binary(0.0, 0.0, l, NAN),
         Err(Error::Nan { index: 0 })
     );
     assert_eq!(
-        relaxed::binary(NAN, 0.0, l, 1.0),
+        reparam::binary(NAN, 0.0, l, 1.0),
         Err(Error::Nan { index: 0 })
     );
     assert_eq!(
-        relaxed::binary(INF, 0.0, l, 1.0),
+        reparam::binary(INF, 0.0, l, 1.0),
         Err(Error::NotFinite { index: 0 })
     );
     assert_eq!(
-        relaxed::binary(0.0, 0.0, lambda(1e-38), 1e38),
+        reparam::binary(0.0, 0.0, lambda(1e-38), 1e38),
         Err(Error::NonFiniteUpdate)
     );
     assert_eq!(
-        straight_through::binary(0.0, 0.0, l, INF),
+        straight_through::backward_binary(0.0, 0.0, l, INF),
         Err(Error::NotFinite { index: 0 })
     );
     let mut v = [0.0f32, NAN, 0.0];
     assert_eq!(
-        straight_through::categorical(&logits, None, &noise, l, &mut v),
+        straight_through::backward(&logits, None, &noise, l, &mut v),
         Err(Error::Nan { index: 1 })
     );
 }
@@ -220,13 +220,13 @@ fn temperatures_and_schedules() {
 #[test]
 fn score_and_baseline() {
     let logits = [0.0f32, 1.0, -INF];
-    refused(3, Error::InvalidParameter, |_, out| {
+    refused(3, Error::UnavailableAction { index: 2 }, |_, out| {
         score::categorical(&logits, None, 2, out)
     });
-    refused(3, Error::InvalidParameter, |_, out| {
+    refused(3, Error::UnavailableAction { index: 3 }, |_, out| {
         score::categorical(&logits, None, 3, out)
     });
-    refused(3, Error::InvalidParameter, |_, out| {
+    refused(3, Error::UnavailableAction { index: 1 }, |_, out| {
         score::categorical(&logits, Some(&[true, false, true]), 1, out)
     });
     refused(
@@ -284,7 +284,7 @@ fn score_and_baseline() {
 fn conditional_refuses_bad_input() {
     let logits = [0.0f32, 1.0, -INF];
     for chosen in [2, 3] {
-        refused(3, Error::InvalidParameter, |rng, out| {
+        refused(3, Error::UnavailableAction { index: chosen }, |rng, out| {
             conditional::categorical(rng, &logits, None, chosen, out)
         });
     }
@@ -306,7 +306,7 @@ fn conditional_refuses_bad_input() {
     let mut u = [1.0f32, 1.0, 1.0];
     assert_eq!(
         conditional::categorical_backward(&logits, None, 0, &[0.0, 0.0, 0.0], &mut u),
-        Err(Error::InvalidParameter)
+        Err(Error::NoiseMismatch)
     );
     assert_eq!(u, [1.0; 3]);
     assert_eq!(
@@ -319,7 +319,7 @@ fn conditional_refuses_bad_input() {
     );
     assert_eq!(
         conditional::binary_derivative(0.0f32, true, -1.0),
-        Err(Error::InvalidParameter)
+        Err(Error::NoiseMismatch)
     );
 }
 
@@ -332,7 +332,7 @@ fn gumbel_rao_refuses_bad_input() {
     refused(3, Error::InvalidParameter, |rng, out| {
         gumbel_rao::categorical(rng, &logits, None, 0, l, 0, &up, &mut scratch, out)
     });
-    refused(3, Error::InvalidParameter, |rng, out| {
+    refused(3, Error::UnavailableAction { index: 2 }, |rng, out| {
         gumbel_rao::categorical(rng, &logits, None, 2, l, 10, &up, &mut scratch, out)
     });
     refused(3, Error::Nan { index: 1 }, |rng, out| {
@@ -564,7 +564,7 @@ fn extreme_logits_give_finite_gradients() {
             let b =
                 categorical::sample_with_noise(&mut generator, logits, None, &mut noise).unwrap();
             let mut v = [1.0f32, -2.0, 0.5, 3.0];
-            relaxed::concrete(logits, None, &noise, l, &mut v).unwrap();
+            reparam::concrete(logits, None, &noise, l, &mut v).unwrap();
             assert!(v.iter().all(|x| x.is_finite()));
             gumbel_rao::categorical(
                 &mut generator,

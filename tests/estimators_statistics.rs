@@ -17,7 +17,7 @@
 
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate};
 use gumbel::estimators::score::Baseline;
-use gumbel::estimators::{gumbel_rao, rebar, relax, relaxed, score, straight_through};
+use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, score, straight_through};
 use gumbel::{Error, Temperature, categorical, noise};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -303,7 +303,7 @@ fn gumbel_rao_has_less_variance_than_straight_through() {
         let l: f32 = noise::logistic(&mut rng);
         let b = THETA + l > 0.0;
         let upstream = 2.0 * (f32::from(u8::from(b)) - T);
-        g[0] = straight_through::binary(THETA, l, st_lambda, upstream).unwrap();
+        g[0] = straight_through::backward_binary(THETA, l, st_lambda, upstream).unwrap();
     });
     let binary_gr = Moments::collect(N, 1, |g| {
         let l: f32 = noise::logistic(&mut rng);
@@ -327,7 +327,7 @@ fn gumbel_rao_has_less_variance_than_straight_through() {
     let cat_st = Moments::collect(N / 2, K, |g| {
         let b = categorical::sample_with_noise(&mut rng, &theta, None, &mut noise).unwrap();
         g.copy_from_slice(&upstream_of(b));
-        straight_through::categorical(&theta, None, &noise, st_lambda, g).unwrap();
+        straight_through::backward(&theta, None, &noise, st_lambda, g).unwrap();
     });
     let cat_gr = Moments::collect(N / 2, K, |g| {
         let b = categorical::sample_with_noise(&mut rng, &theta, None, &mut noise).unwrap();
@@ -450,7 +450,7 @@ fn concrete_bias(rng: &mut Xoshiro128PlusPlus, lam: f32, n: usize) -> (f64, f64)
     let m = Moments::collect(n, 1, |g| {
         let l: f32 = noise::logistic(rng);
         let x = 1.0 / (1.0 + (-l / lam).exp());
-        g[0] = relaxed::binary(0.0, l, lambda(lam), 2.0 * (x - T))
+        g[0] = reparam::binary(0.0, l, lambda(lam), 2.0 * (x - T))
             .unwrap()
             .0;
     });

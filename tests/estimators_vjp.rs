@@ -14,7 +14,7 @@
 use gumbel::conditional::{
     binary_derivative, binary_from_logistic, categorical_backward, categorical_from_gumbel,
 };
-use gumbel::estimators::relaxed;
+use gumbel::estimators::reparam;
 use gumbel::{Temperature, noise};
 use rand::RngExt;
 use rand_core::SeedableRng;
@@ -69,7 +69,7 @@ fn concrete_vjp_matches_finite_differences() {
                     let mut out = v.clone();
                     let temperature = Temperature::new(lambda).unwrap();
                     let d_lambda =
-                        relaxed::concrete(&logits, None, &g, temperature, &mut out).unwrap();
+                        reparam::concrete(&logits, None, &g, temperature, &mut out).unwrap();
 
                     let theta: Vec<f64> = logits.iter().map(|&x| f64::from(x)).collect();
                     let g64: Vec<f64> = g.iter().map(|&x| f64::from(x)).collect();
@@ -165,7 +165,7 @@ fn binary_concrete_vjp_matches_finite_differences() {
                 let l: f32 = noise::logistic(&mut rng);
                 let v: f32 = std_rng.random_range(-1.0..=1.0);
                 let temperature = Temperature::new(lambda).unwrap();
-                let (d_logit, d_lambda) = relaxed::binary(logit, l, temperature, v).unwrap();
+                let (d_logit, d_lambda) = reparam::binary(logit, l, temperature, v).unwrap();
 
                 let (theta, l64, v64, lam) = (
                     f64::from(logit),

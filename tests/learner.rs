@@ -428,9 +428,9 @@ fn cartpole_ends_episodes_at_the_limits_and_refuses_to_step_past_the_end() {
     assert!((5..40).contains(&steps), "{steps}");
     let [_, _, theta, _] = env.state();
     assert!(theta.abs() > 12.0f32.to_radians() || env.state()[0].abs() > 2.4);
-    assert_eq!(env.step(0), Err(Error::InvalidParameter));
+    assert_eq!(env.step(0), Err(Error::EpisodeOver));
     env.reset(&mut rng);
-    assert_eq!(env.step(2), Err(Error::InvalidParameter));
+    assert_eq!(env.step(2), Err(Error::UnavailableAction { index: 2 }));
 }
 
 #[cfg(feature = "fixed")]

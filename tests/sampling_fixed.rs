@@ -8,9 +8,8 @@ mod common;
 
 use common::suite::{self, draws_to_detect_one_percent};
 use common::{ALPHA, chi_square_p, rng, softmax};
-use gumbel::{
-    Error, Fixed, Scalar, Temperature, binary, categorical, concrete, straight_through, topk,
-};
+use gumbel::estimators::straight_through;
+use gumbel::{Error, Fixed, Scalar, Temperature, binary, categorical, concrete, topk};
 use rand_core::Rng;
 
 const LSB: f64 = 1.0 / 65536.0;
@@ -227,7 +226,7 @@ fn all_masked_is_an_error() {
         concrete::sample(&mut rng, &logits, Some(&allowed), lambda, &mut out).unwrap();
         assert_eq!((out[1], out[3]), (Fixed::ZERO, Fixed::ZERO));
         concrete::sample_log(&mut rng, &logits, Some(&allowed), lambda, &mut out).unwrap();
-        assert_eq!((out[1], out[3]), (Fixed::NEG_LOG_ZERO, Fixed::NEG_LOG_ZERO));
+        assert_eq!((out[1], out[3]), (Fixed::LN_ZERO, Fixed::LN_ZERO));
     }
 }
 
@@ -247,7 +246,8 @@ fn minimum_temperature_is_2_pow_minus_10() {
     let lambda = Temperature::new(Fixed::MIN_TEMPERATURE).unwrap();
     for logit in [Fixed::from_i32(9), Fixed::from_i32(-9)] {
         for word in [0, 1, 0x7FFF_FFFF, 0x8000_0000, u32::MAX] {
-            let y = binary::relax_logit(logit, Fixed::logistic_from_word(word), lambda).unwrap();
+            let y =
+                binary::logit_from_noise(logit, Fixed::logistic_from_word(word), lambda).unwrap();
             assert!(
                 y > Fixed::LOWEST && y < Fixed::MAX,
                 "{logit:?} {word:#x}: {y:?}"
@@ -295,7 +295,7 @@ fn extreme_inputs_saturate_without_panicking() {
 /// by at most `1/λ`.
 #[test]
 fn concrete_vjp_matches_f64() {
-    use gumbel::estimators::relaxed;
+    use gumbel::estimators::reparam;
     let mut rng = rng(31);
     for k in [2usize, 6, 16] {
         for lambda in [0.1, 0.5, 1.0, 2.0] {
@@ -311,7 +311,7 @@ fn concrete_vjp_matches_f64() {
                     .map(|_| Fixed::from_bits((rng.next_u32() >> 15) as i32 - (1 << 16)))
                     .collect();
                 let mut upstream = v.clone();
-                relaxed::concrete(&logits, None, &g, temperature, &mut upstream).unwrap();
+                reparam::concrete(&logits, None, &g, temperature, &mut upstream).unwrap();
                 let z: Vec<f64> = logits
                     .iter()
                     .zip(&g)
@@ -337,7 +337,7 @@ fn concrete_vjp_matches_f64() {
 #[test]
 fn exp_concrete_keeps_saturated_coordinates_distinct_from_masked_ones() {
     // Logits 400 apart at λ = 0.01: (z − max)/λ saturates at LOWEST. An available action must
-    // still not be mistaken for a masked one (NEG_LOG_ZERO == LOWEST in fixed point), so its
+    // still not be mistaken for a masked one (LN_ZERO == LOWEST in fixed point), so its
     // density is computed rather than refused.
     let logits = [Fixed::from_i32(200), Fixed::from_i32(-200), Fixed::ZERO];
     let t = Temperature::new(Fixed::from_f64(0.01)).unwrap();
@@ -345,7 +345,7 @@ fn exp_concrete_keeps_saturated_coordinates_distinct_from_masked_ones() {
     let mut y = [Fixed::ZERO; 3];
     for _ in 0..1_000 {
         concrete::sample_log(&mut rng, &logits, None, t, &mut y).unwrap();
-        assert!(y.iter().all(|&v| v != Fixed::NEG_LOG_ZERO), "{y:?}");
+        assert!(y.iter().all(|&v| v != Fixed::LN_ZERO), "{y:?}");
         assert!(
             concrete::exp_log_density(&logits, None, t, &y).is_ok(),
             "{y:?}"

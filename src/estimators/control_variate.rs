@@ -10,7 +10,7 @@
 //!
 //! It is unbiased for `∇θ E[f(b)]` for every η and every `c`, because `E[c(z̃) ∇ log p(b)] +
 //! ∇ E[c(z̃)] = ∇ E[c(z)]`. `∇θ c(z)` is the reparameterisation gradient
-//! ([`relaxed`](super::relaxed)); `∇θ c(z̃)` goes through the conditional reparameterisation
+//! ([`reparam`](super::reparam)); `∇θ c(z̃)` goes through the conditional reparameterisation
 //! ([`conditional::categorical_backward`]).
 //!
 //! The variance of `ĝ` is quadratic in η. Its derivative `d E[|ĝ|²]/dη = 2 E⟨ĝ, ∂ĝ/∂η⟩` has the
@@ -19,13 +19,13 @@
 
 use rand_core::Rng;
 
-use super::relaxed::Relaxed;
+use super::reparam::ConcreteSample;
 use super::score;
 use crate::categorical::argmax_perturbed;
-use crate::concrete::{check_finite, check_len, relax};
+use crate::concrete::from_noise;
 use crate::conditional::{self, backward_in_place, condition_in_place};
-use crate::logits::support;
 use crate::scalar::sigmoid;
+use crate::validate::{finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature};
 
 /// A differentiable function of a relaxed one-hot sample: the surrogate `c` of RELAX, or the
@@ -128,11 +128,11 @@ where
 {
     let k = logits.len();
     let support = support(logits, allowed)?;
-    check_len(logits, noise.len())?;
-    check_len(logits, gradient.len())?;
-    check_finite(noise)?;
-    check_finite(&[eta])?;
-    check_finite(&[objective])?;
+    support.same_len(noise.len())?;
+    support.same_len(gradient.len())?;
+    finite(noise)?;
+    finite_scalar(eta)?;
+    finite_scalar(objective)?;
     let action = argmax_perturbed(logits, allowed, noise)?;
     let (scratch_a, rest) = split_scratch(scratch, k)?;
     let (scratch_b, scratch_c) = rest.split_at_mut(k);
@@ -141,18 +141,16 @@ where
     for g in scratch_a.iter_mut() {
         *g = S::gumbel_from_word(rng.next_u32());
     }
-    condition_in_place(&support, logits, allowed, action, scratch_a);
-    relax(logits, allowed, scratch_a, temperature, scratch_b)?;
+    condition_in_place(&support, action, scratch_a);
+    from_noise(logits, allowed, scratch_a, temperature, scratch_b)?;
     let conditional_value = evaluate(surrogate, scratch_b, scratch_c)?;
-    Relaxed::validated(support, logits, allowed, scratch_a, temperature)
-        .vjp_in_place(scratch_c, false)?;
-    backward_in_place(&support, logits, allowed, action, scratch_a, scratch_c);
+    ConcreteSample::validated(support, scratch_a, temperature).vjp_in_place(scratch_c, false)?;
+    backward_in_place(&support, action, scratch_a, scratch_c);
 
     // ∇θ c(z) into B: relaxation in A.
-    relax(logits, allowed, noise, temperature, scratch_a)?;
+    from_noise(logits, allowed, noise, temperature, scratch_a)?;
     let value = evaluate(surrogate, scratch_a, scratch_b)?;
-    Relaxed::validated(support, logits, allowed, noise, temperature)
-        .vjp_in_place(scratch_b, false)?;
+    ConcreteSample::validated(support, noise, temperature).vjp_in_place(scratch_b, false)?;
 
     // The score into A, then combine: check everything before writing.
     score::categorical(logits, allowed, action, scratch_a)?;
@@ -198,8 +196,8 @@ fn evaluate<S: Scalar, C: Surrogate<S> + ?Sized>(
     gradient: &mut [S],
 ) -> Result<S, Error> {
     let value = surrogate.evaluate(relaxed, gradient)?;
-    check_finite(&[value])?;
-    check_finite(gradient)?;
+    finite_scalar(value)?;
+    finite(gradient)?;
     Ok(value)
 }
 
@@ -220,20 +218,20 @@ where
     R: Rng + ?Sized,
     C: BinarySurrogate<S> + ?Sized,
 {
-    let y = crate::binary::relax_logit(logit, noise, temperature)?;
-    check_finite(&[eta])?;
-    check_finite(&[objective])?;
+    let y = crate::binary::logit_from_noise(logit, noise, temperature)?;
+    finite_scalar(eta)?;
+    finite_scalar(objective)?;
     let b = logit + noise > S::ZERO;
 
     let conditional_noise = conditional::binary(rng, logit, b)?;
-    let y_tilde = crate::binary::relax_logit(logit, conditional_noise, temperature)?;
+    let y_tilde = crate::binary::logit_from_noise(logit, conditional_noise, temperature)?;
     let (conditional_value, slope_tilde) = evaluate_binary(surrogate, sigmoid(y_tilde))?;
     let (reparam_tilde, _) =
-        super::relaxed::binary(logit, conditional_noise, temperature, slope_tilde)?;
+        super::reparam::binary(logit, conditional_noise, temperature, slope_tilde)?;
     let grad_tilde = reparam_tilde * conditional::binary_derivative(logit, b, conditional_noise)?;
 
     let (value, slope) = evaluate_binary(surrogate, sigmoid(y))?;
-    let (grad_sample, _) = super::relaxed::binary(logit, noise, temperature, slope)?;
+    let (grad_sample, _) = super::reparam::binary(logit, noise, temperature, slope)?;
 
     let score = score::bernoulli(logit, b)?;
     let d_eta = -conditional_value * score + grad_sample - grad_tilde;
@@ -255,7 +253,7 @@ fn evaluate_binary<S: Scalar, C: BinarySurrogate<S> + ?Sized>(
     relaxed: S,
 ) -> Result<(S, S), Error> {
     let (value, slope) = surrogate.evaluate(relaxed)?;
-    check_finite(&[value])?;
-    check_finite(&[slope])?;
+    finite_scalar(value)?;
+    finite_scalar(slope)?;
     Ok((value, slope))
 }

@@ -10,17 +10,17 @@
 //! buffer of `K`, whatever `M`. Cost: `M` conditional draws (`K` random words each) and `O(MK)`
 //! arithmetic.
 //!
-//! Errors as in [`relaxed`](super::relaxed) and [`conditional`], plus
+//! Errors as in [`reparam`](super::reparam) and [`conditional`], plus
 //! `draws == 0` → [`Error::InvalidParameter`] and a scratch or output buffer of another length
 //! → [`Error::LengthMismatch`]. Every check happens before the first random word is drawn; on
 //! error nothing is written.
 
 use rand_core::Rng;
 
-use super::relaxed::Relaxed;
-use crate::concrete::{check_finite, check_len};
-use crate::conditional::{chosen_support, condition_in_place};
+use super::reparam::ConcreteSample;
+use crate::conditional::condition_in_place;
 use crate::scalar::{from_count, sigmoid};
+use crate::validate::{finite_scalar, support_with_action};
 use crate::{Error, Scalar, Temperature, conditional};
 
 /// Writes the Gumbel-Rao estimate of `∂E[f]/∂logits` to `gradient`, for the action `action`
@@ -38,24 +38,24 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
     scratch: &mut [S],
     gradient: &mut [S],
 ) -> Result<(), Error> {
-    let support = chosen_support(logits, allowed, action)?;
-    check_len(logits, scratch.len())?;
-    check_len(logits, gradient.len())?;
+    let support = support_with_action(logits, allowed, action)?;
+    support.same_len(scratch.len())?;
+    support.same_len(gradient.len())?;
     if draws == 0 {
         return Err(Error::InvalidParameter);
     }
     // Checks the upstream gradient and the overflow bound once for all draws: the bound does
     // not depend on the noise.
     scratch.fill(S::ZERO);
-    Relaxed::validated(support, logits, allowed, scratch, temperature).checked_inner(upstream)?;
+    ConcreteSample::validated(support, scratch, temperature).checked_inner(upstream)?;
 
     gradient.fill(S::ZERO);
     for _ in 0..draws {
         for g in scratch.iter_mut() {
             *g = S::gumbel_from_word(rng.next_u32());
         }
-        condition_in_place(&support, logits, allowed, action, scratch);
-        let relaxed = Relaxed::validated(support, logits, allowed, scratch, temperature);
+        condition_in_place(&support, action, scratch);
+        let relaxed = ConcreteSample::validated(support, scratch, temperature);
         let mut inner = S::ZERO;
         for (i, &v) in upstream.iter().enumerate() {
             inner += v * relaxed.y(i);
@@ -82,8 +82,8 @@ pub fn binary<S: Scalar, R: Rng + ?Sized>(
     draws: usize,
     upstream: S,
 ) -> Result<S, Error> {
-    crate::binary::check_logit(logit)?;
-    check_finite(&[upstream])?;
+    finite_scalar(logit)?;
+    finite_scalar(upstream)?;
     if draws == 0 {
         return Err(Error::InvalidParameter);
     }
@@ -94,7 +94,7 @@ pub fn binary<S: Scalar, R: Rng + ?Sized>(
     let mut total = S::ZERO;
     for _ in 0..draws {
         let noise = conditional::binary(rng, logit, b)?;
-        let y = crate::binary::relax_logit(logit, noise, temperature)?;
+        let y = crate::binary::logit_from_noise(logit, noise, temperature)?;
         total += sigmoid(y) * sigmoid(-y);
     }
     Ok(upstream * (total / from_count::<S>(draws)) / lambda)

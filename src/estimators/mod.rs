@@ -6,7 +6,7 @@
 //! | estimator | needs | bias | variance |
 //! |---|---|---|---|
 //! | [`score`] (REINFORCE, with a [`score::Baseline`]) | `f(b)` only | none | high |
-//! | [`relaxed`] (Concrete reparameterisation) | `f` differentiable on relaxed samples | yes, shrinks with λ | low |
+//! | [`reparam`] (Concrete reparameterisation) | `f` differentiable on relaxed samples | yes, shrinks with λ | low |
 //! | [`straight_through`] | `∂f/∂b` at the hard sample | yes | low |
 //! | [`gumbel_rao`] | `∂f/∂b` at the hard sample | as straight-through | ≤ straight-through |
 //! | [`rebar`] | `f` differentiable on relaxed samples | none | low |
@@ -71,7 +71,7 @@ pub mod control_variate;
 pub mod gumbel_rao;
 pub mod rebar;
 pub mod relax;
-pub mod relaxed;
+pub mod reparam;
 pub mod schedule;
 pub mod score;
 pub mod straight_through;

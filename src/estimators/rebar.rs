@@ -13,9 +13,9 @@
 use rand_core::Rng;
 
 use super::control_variate::{self, BinarySurrogate, SCRATCH_PER_ACTION, Surrogate, Terms};
+use super::straight_through::one_hot;
 use crate::categorical::argmax_perturbed;
-use crate::concrete::check_finite;
-use crate::straight_through::one_hot;
+use crate::validate::finite_scalar;
 use crate::{Error, Scalar, Temperature};
 
 /// The REBAR estimate of `∂E[f]/∂logits` for the action drawn with the Gumbel `noise`, written
@@ -48,7 +48,7 @@ where
     let (hard, rest) = scratch.split_at_mut(k);
     one_hot(action, hard)?;
     let value = objective.evaluate(hard, &mut rest[..k])?;
-    check_finite(&[value])?;
+    finite_scalar(value)?;
     control_variate::categorical(
         rng,
         logits,
@@ -78,9 +78,9 @@ where
     R: Rng + ?Sized,
     F: BinarySurrogate<S> + ?Sized,
 {
-    crate::binary::relax_logit(logit, noise, temperature)?;
+    crate::binary::logit_from_noise(logit, noise, temperature)?;
     let b = logit + noise > S::ZERO;
     let (value, _) = objective.evaluate(if b { S::ONE } else { S::ZERO })?;
-    check_finite(&[value])?;
+    finite_scalar(value)?;
     control_variate::binary(rng, logit, noise, temperature, eta, value, objective)
 }

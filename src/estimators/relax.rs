@@ -12,7 +12,7 @@
 //! surrogate `h_m` *on a clone of the generator* (the same conditional noise). `examples/variance.rs`
 //! trains a three-feature surrogate this way.
 //!
-//! Errors: those of [`relaxed`](super::relaxed) and [`conditional`](crate::conditional); a
+//! Errors: those of [`reparam`](super::reparam) and [`conditional`](crate::conditional); a
 //! non-finite objective value or η → [`Error::Nan`] / [`Error::NotFinite`]; a surrogate that
 //! returns NaN or infinity → the same; a surrogate's own error is passed through; `scratch`
 //! shorter than [`SCRATCH_PER_ACTION`] × K → [`Error::BufferTooSmall`]; an estimate that would

@@ -6,30 +6,29 @@
 //! Bernoulli with `P(b = 1) = σ(θ)`: `b − σ(θ)`. Both are computed from `e^{θ − max}`, so any
 //! finite logits work.
 
-use crate::concrete::{check_finite, check_len};
-use crate::conditional::chosen_support;
 use crate::scalar::{LogSumExp, from_count, sigmoid};
-use crate::{Error, Scalar, binary};
+use crate::validate::{finite_scalar, same_len, support_with_action};
+use crate::{Error, Scalar};
 
 /// Writes `∇θ log p(action) = one_hot(action) − softmax(logits)` into `out` (the logits'
-/// length). `action` must be available ([`Error::InvalidParameter`] otherwise).
+/// length). `action` must be available ([`Error::UnavailableAction`] otherwise).
 pub fn categorical<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
     action: usize,
     out: &mut [S],
 ) -> Result<(), Error> {
-    let support = chosen_support(logits, allowed, action)?;
-    check_len(logits, out.len())?;
+    let support = support_with_action(logits, allowed, action)?;
+    support.same_len(out.len())?;
     let mut lse = LogSumExp::new();
     for i in 0..logits.len() {
-        if let Some(theta) = support.effective(logits, allowed, i) {
+        if let Some(theta) = support.effective(i) {
             lse.push(theta);
         }
     }
     let log_normaliser = lse.value();
     for (i, o) in out.iter_mut().enumerate() {
-        *o = match support.effective(logits, allowed, i) {
+        *o = match support.effective(i) {
             Some(theta) => {
                 let p = (theta - log_normaliser).exp();
                 if i == action { S::ONE - p } else { -p }
@@ -42,7 +41,7 @@ pub fn categorical<S: Scalar>(
 
 /// `∇θ log p(b) = b − σ(logit)` for a Bernoulli with `P(1) = σ(logit)`.
 pub fn bernoulli<S: Scalar>(logit: S, b: bool) -> Result<S, Error> {
-    binary::check_logit(logit)?;
+    finite_scalar(logit)?;
     Ok(if b { sigmoid(-logit) } else { -sigmoid(logit) })
 }
 
@@ -56,11 +55,11 @@ pub fn reinforce_categorical<S: Scalar>(
     baseline: S,
     out: &mut [S],
 ) -> Result<(), Error> {
-    check_finite(&[reward])?;
-    check_finite(&[baseline])?;
+    finite_scalar(reward)?;
+    finite_scalar(baseline)?;
     // Validate everything before writing.
-    chosen_support(logits, allowed, action)?;
-    check_len(logits, out.len())?;
+    support_with_action(logits, allowed, action)?;
+    same_len(logits.len(), out.len())?;
     let advantage = reward - baseline;
     if !advantage.is_finite() {
         return Err(Error::NonFiniteUpdate);
@@ -79,8 +78,8 @@ pub fn reinforce_bernoulli<S: Scalar>(
     reward: S,
     baseline: S,
 ) -> Result<S, Error> {
-    check_finite(&[reward])?;
-    check_finite(&[baseline])?;
+    finite_scalar(reward)?;
+    finite_scalar(baseline)?;
     let estimate = (reward - baseline) * bernoulli(logit, b)?;
     if estimate.is_finite() {
         Ok(estimate)
@@ -129,11 +128,10 @@ impl<S: Scalar> Baseline<S> {
 
     /// A baseline resumed from a saved [`value`](Self::value) and [`count`](Self::count), so
     /// that it goes on exactly as the saved one would have (the learner's persistence uses it).
-    /// `decay` as in [`new`](Self::new); `mean` must be finite ([`Error::InvalidParameter`]).
+    /// `decay` as in [`new`](Self::new); `mean` must be finite ([`Error::Nan`],
+    /// [`Error::NotFinite`]).
     pub fn resume(decay: S, mean: S, count: u32) -> Result<Self, Error> {
-        if !mean.is_finite() {
-            return Err(Error::InvalidParameter);
-        }
+        finite_scalar(mean)?;
         Ok(Self {
             mean,
             count,
@@ -143,7 +141,7 @@ impl<S: Scalar> Baseline<S> {
 
     /// Folds in a reward. A NaN or infinite reward is refused and the state left unchanged.
     pub fn update(&mut self, reward: S) -> Result<(), Error> {
-        check_finite(&[reward])?;
+        finite_scalar(reward)?;
         let count = self.count.saturating_add(1);
         let rate = (S::ONE / from_count::<S>(count as usize)).max(S::ONE - self.decay);
         let mean = self.mean + rate * (reward - self.mean);

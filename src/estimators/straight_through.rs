@@ -1,37 +1,82 @@
-//! The straight-through Gumbel-Softmax gradient (Jang et al. 2017, §2.2): the forward pass uses
-//! the hard one-hot sample `D = one_hot(argmax(θ + g))`, the backward pass pretends it was the
-//! relaxed sample `y = softmax((θ + g)/λ)` of the same noise and returns the Concrete VJP
-//! `y ⊙ (v − ⟨v, y⟩)/λ` of the upstream `v = ∂f/∂D`. Biased (the bias shrinks with λ while the
-//! variance grows); [`gumbel_rao`](super::gumbel_rao) has the same mean and never more variance.
+//! Straight-through Gumbel-Softmax (Jang et al. 2017, §2.2; Bengio et al. 2013), both passes.
 //!
-//! The forward pass is [`straight_through::sample`](crate::straight_through::sample) or
-//! [`categorical::sample_with_noise`](crate::categorical::sample_with_noise); errors as in
-//! [`relaxed`](super::relaxed).
+//! **Forward** ([`sample`], [`sample_binary`]): the hard sample of the argmax and the soft
+//! Concrete sample, both from the *same* noise, so the hard sample is an exact categorical draw
+//! and the soft one is what the backward pass differentiates. Noise, masking and errors follow
+//! [`categorical`](crate::categorical); the hard index is exactly the
+//! [`categorical::sample_with_noise`](crate::categorical::sample_with_noise) index for the same
+//! words.
+//!
+//! **Backward** ([`backward`], [`backward_binary`]): the forward pass used the hard one-hot
+//! sample `D = one_hot(argmax(θ + g))`, the backward pass pretends it was the relaxed sample
+//! `y = softmax((θ + g)/λ)` of the same noise and returns the Concrete VJP `y ⊙ (v − ⟨v, y⟩)/λ`
+//! of the upstream `v = ∂f/∂D`. Biased (the bias shrinks with λ while the variance grows);
+//! [`gumbel_rao`](super::gumbel_rao) has the same mean and never more variance. Errors as in
+//! [`reparam`](super::reparam).
 
-use super::relaxed::Relaxed;
-use crate::{Error, Scalar, Temperature};
+use rand_core::Rng;
+
+use super::reparam::ConcreteSample;
+use crate::concrete::sample_inner;
+use crate::scalar::sigmoid;
+use crate::{Error, Scalar, Temperature, binary};
+
+/// Draws the soft sample `softmax((logits + G)/λ)` into `soft` and returns the index of the hard
+/// one-hot sample, `argmax_k (logits_k + G_k)` (write the one-hot with [`one_hot`]).
+pub fn sample<S: Scalar, R: Rng + ?Sized>(
+    rng: &mut R,
+    logits: &[S],
+    allowed: Option<&[bool]>,
+    temperature: Temperature<S>,
+    soft: &mut [S],
+) -> Result<usize, Error> {
+    sample_inner(rng, logits, allowed, temperature, soft, false)
+}
+
+/// Writes the one-hot vector of `index` into `out`. `index` out of range is
+/// [`Error::UnavailableAction`] (nothing is written).
+pub fn one_hot<S: Scalar>(index: usize, out: &mut [S]) -> Result<(), Error> {
+    if index >= out.len() {
+        return Err(Error::UnavailableAction { index });
+    }
+    for (k, v) in out.iter_mut().enumerate() {
+        *v = if k == index { S::ONE } else { S::ZERO };
+    }
+    Ok(())
+}
+
+/// The binary forward pass: `(hard, soft)` where `soft = σ((logit + L)/λ)` and
+/// `hard = (logit + L > 0)`, from one logistic draw.
+pub fn sample_binary<S: Scalar, R: Rng + ?Sized>(
+    rng: &mut R,
+    logit: S,
+    temperature: Temperature<S>,
+) -> Result<(bool, S), Error> {
+    let y = binary::sample_logit(rng, logit, temperature)?;
+    Ok((y > S::ZERO, sigmoid(y)))
+}
 
 /// Straight-through backward for a categorical sample drawn with `noise`: on entry `upstream`
 /// holds `∂f/∂D` at the hard one-hot `D`, on exit the estimate of `∂E[f]/∂logits`.
-pub fn categorical<S: Scalar>(
+pub fn backward<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
     noise: &[S],
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<(), Error> {
-    Relaxed::new(logits, allowed, noise, temperature)?
+    ConcreteSample::new(logits, allowed, noise, temperature)?
         .vjp_in_place(upstream, false)
         .map(|_| ())
 }
 
 /// Straight-through backward for a binary sample `b = (logit + noise > 0)`: returns
 /// `v σ'(y)/λ` for the upstream `v = ∂f/∂b`, with `y = (logit + noise)/λ`.
-pub fn binary<S: Scalar>(
+pub fn backward_binary<S: Scalar>(
     logit: S,
     noise: S,
     temperature: Temperature<S>,
     upstream: S,
 ) -> Result<S, Error> {
-    super::relaxed::binary(logit, noise, temperature, upstream).map(|(d_logit, _)| d_logit)
+    super::reparam::binary(logit, noise, temperature, upstream).map(|(d_logit, _)| d_logit)
 }

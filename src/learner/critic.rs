@@ -3,8 +3,7 @@
 //! gradient with respect to the relaxed action is `W s + b` itself.
 
 use super::Linear;
-use super::policy::features;
-use crate::concrete::check_finite;
+use crate::validate::{finite, finite_array, same_len};
 use crate::{Error, Scalar};
 
 /// A critic linear in the features and in the (relaxed) action.
@@ -37,19 +36,14 @@ impl<S: Scalar, const D: usize, const K: usize> Critic<S, D, K> {
 
     /// The value of each action, `q(s) = W s + b` (also `∂Q/∂y`).
     pub fn action_values(&self, features: &[S]) -> Result<[S; K], Error> {
-        Ok(self.linear.apply(&self::features(features)?))
+        Ok(self.linear.apply(&finite_array(features)?))
     }
 
     /// `Q(s, y) = ⟨y, W s + b⟩` for a relaxed action `y` (`K` long, finite).
     pub fn value(&self, features: &[S], y: &[S]) -> Result<S, Error> {
         let q = self.action_values(features)?;
-        if y.len() != K {
-            return Err(Error::LengthMismatch {
-                expected: K,
-                found: y.len(),
-            });
-        }
-        check_finite(y)?;
+        same_len(K, y.len())?;
+        finite(y)?;
         Ok(q.iter().zip(y).fold(S::ZERO, |acc, (&a, &b)| acc + a * b))
     }
 }

@@ -121,7 +121,7 @@ pub(crate) fn gradients<S: Scalar, R: Rng + ?Sized, const D: usize, const K: usi
         }
         Estimator::StraightThrough => {
             ascent = q;
-            straight_through::categorical(logits, None, &decision.noise, temperature, &mut ascent)?;
+            straight_through::backward(logits, None, &decision.noise, temperature, &mut ascent)?;
         }
         Estimator::GumbelRao { samples } => {
             let mut scratch = [S::ZERO; K];

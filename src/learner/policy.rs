@@ -4,7 +4,7 @@
 use rand_core::Rng;
 
 use super::Linear;
-use crate::concrete::check_finite;
+use crate::validate::{finite, finite_array};
 use crate::{Error, Scalar, Temperature, categorical, concrete};
 
 /// A linear softmax policy: logits `W s + b`, actions drawn by the Gumbel-max trick.
@@ -44,17 +44,6 @@ impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
     }
 }
 
-/// Checks a feature slice: `D` long ([`Error::LengthMismatch`]) and finite ([`Error::Nan`],
-/// [`Error::NotFinite`]).
-pub(crate) fn features<S: Scalar, const D: usize>(features: &[S]) -> Result<[S; D], Error> {
-    let array: [S; D] = features.try_into().map_err(|_| Error::LengthMismatch {
-        expected: D,
-        found: features.len(),
-    })?;
-    check_finite(&array)?;
-    Ok(array)
-}
-
 impl<S: Scalar, const D: usize, const K: usize> Default for Policy<S, D, K> {
     fn default() -> Self {
         Self::UNIFORM
@@ -79,7 +68,7 @@ impl<S: Scalar, const D: usize, const K: usize> Policy<S, D, K> {
 
     /// The logits `W s + b` for `features` (`D` long, finite).
     pub fn logits(&self, features: &[S]) -> Result<[S; K], Error> {
-        Ok(self.linear.apply(&self::features(features)?))
+        Ok(self.linear.apply(&finite_array(features)?))
     }
 
     /// The action probabilities `softmax(W s + b)`.
@@ -102,9 +91,9 @@ impl<S: Scalar, const D: usize, const K: usize> Policy<S, D, K> {
         rng: &mut R,
         features: &[S],
     ) -> Result<Decision<S, D, K>, Error> {
-        let features = self::features(features)?;
+        let features = finite_array(features)?;
         let logits = self.linear.apply(&features);
-        check_finite(&logits)?;
+        finite(&logits)?;
         let (action, noise) = categorical::sample_with_noise_array(rng, &logits)?;
         Ok(Decision {
             action,
@@ -122,7 +111,7 @@ pub(crate) fn softmax<S: Scalar, const K: usize>(logits: &[S; K]) -> [S; K] {
     // λ = 1 is a valid temperature and the logits and noise have length K, so the only
     // possible errors (NaN, all masked) cannot occur for finite logits; fall back to zeros.
     if let Ok(one) = Temperature::new(S::ONE) {
-        let _ = concrete::relax(logits, None, &[S::ZERO; K], one, &mut out);
+        let _ = concrete::from_noise(logits, None, &[S::ZERO; K], one, &mut out);
     }
     out
 }

@@ -218,11 +218,9 @@ impl Scalar for Fixed {
     const ZERO: Self = Self::from_bits(0);
     const ONE: Self = Self::from_bits(1 << 16);
     const HALF: Self = Self::from_bits(1 << 15);
-    /// `ln 2` rounded to I16F16.
-    const LN_2: Self = Self::from_bits(45_426);
     const MAX: Self = Self::from_bits(i32::MAX);
     const LOWEST: Self = Self::from_bits(i32::MIN);
-    const NEG_LOG_ZERO: Self = Self::LOWEST;
+    const LN_ZERO: Self = Self::LOWEST;
     const EPSILON: Self = Self::from_bits(1);
     /// `2^-10`: see the module documentation of `scalar/fixed.rs`.
     const MIN_TEMPERATURE: Self = Self::from_bits(1 << 6);

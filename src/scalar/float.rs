@@ -67,10 +67,9 @@ impl Scalar for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     const HALF: Self = 0.5;
-    const LN_2: Self = core::f32::consts::LN_2;
     const MAX: Self = f32::MAX;
     const LOWEST: Self = f32::MIN;
-    const NEG_LOG_ZERO: Self = f32::NEG_INFINITY;
+    const LN_ZERO: Self = f32::NEG_INFINITY;
     const EPSILON: Self = f32::EPSILON;
     const MIN_TEMPERATURE: Self = f32::from_bits(1);
 

@@ -69,12 +69,12 @@ impl Bandit {
     }
 
     /// The mean reward of `action` in the current context (an action `≥ 4` is
-    /// [`Error::InvalidParameter`]).
+    /// [`Error::UnavailableAction`]).
     pub fn mean_reward<S: Scalar>(&self, action: usize) -> Result<S, Error> {
         let tenths = MEAN_REWARD_TENTHS
             .get(self.context)
             .and_then(|row| row.get(action))
-            .ok_or(Error::InvalidParameter)?;
+            .ok_or(Error::UnavailableAction { index: action })?;
         Ok(S::from_i32(*tenths) / S::from_i32(10))
     }
 

@@ -86,11 +86,14 @@ impl CartPole {
     }
 
     /// Applies `action` (0 = push left, 1 = push right) for one step; returns the reward (1)
-    /// and whether the episode is over. Stepping a finished episode, or an action other than 0
-    /// or 1, is [`Error::InvalidParameter`].
+    /// and whether the episode is over. Stepping a finished episode is [`Error::EpisodeOver`];
+    /// an action other than 0 or 1 is [`Error::UnavailableAction`].
     pub fn step(&mut self, action: usize) -> Result<(f32, bool), Error> {
-        if self.done || action > 1 {
-            return Err(Error::InvalidParameter);
+        if self.done {
+            return Err(Error::EpisodeOver);
+        }
+        if action > 1 {
+            return Err(Error::UnavailableAction { index: action });
         }
         let [x, x_dot, theta, theta_dot] = self.state;
         let force = if action == 1 { FORCE } else { -FORCE };

@@ -11,11 +11,11 @@ use gumbel::estimators::control_variate::{
     AdaptiveEta, BinarySurrogate, SCRATCH_PER_ACTION, Surrogate,
 };
 use gumbel::estimators::{
-    gumbel_rao, rebar, relax, relaxed, schedule::Schedule, score, straight_through as st,
+    gumbel_rao, rebar, relax, reparam, schedule::Schedule, score, straight_through,
 };
 use gumbel::{
-    Error, Fixed, Scalar, Temperature, binary, categorical, concrete, conditional, noise,
-    straight_through, topk, vectors,
+    Error, Fixed, Scalar, Temperature, binary, categorical, concrete, conditional, noise, topk,
+    vectors,
 };
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -59,11 +59,14 @@ fn exercise_estimators(
     let b = black_box(true);
     let v = Fixed::from_bits(black_box(1 << 14));
     let mut upstream = [v; K];
-    black_box(relaxed::concrete(logits, None, &g, lambda, &mut upstream)?);
-    black_box(relaxed::binary(logit, g[0], lambda, v)?);
+    black_box(reparam::concrete(logits, None, &g, lambda, &mut upstream)?);
+    black_box(reparam::binary(logit, g[0], lambda, v)?);
     let mut upstream = [v; K];
-    st::categorical(logits, None, &g, lambda, &mut upstream)?;
-    black_box((upstream, st::binary(logit, g[0], lambda, v)?));
+    straight_through::backward(logits, None, &g, lambda, &mut upstream)?;
+    black_box((
+        upstream,
+        straight_through::backward_binary(logit, g[0], lambda, v)?,
+    ));
     let mut scratch = [Fixed::ZERO; K];
     let mut gradient = [Fixed::ZERO; K];
     let upstream = [v; K];
@@ -173,13 +176,13 @@ fn exercise() -> Result<(), gumbel::Error> {
     let mut y = [Fixed::ZERO; K];
     concrete::sample_log(&mut rng, &logits, Some(&allowed), lambda, &mut y)?;
     black_box(concrete::exp_log_density(&logits, Some(&allowed), lambda, &y).ok());
-    black_box(concrete::relax(&logits, None, &g, lambda, &mut x)?);
-    black_box(concrete::relax_log(&logits, None, &g, lambda, &mut y)?);
+    black_box(concrete::from_noise(&logits, None, &g, lambda, &mut x)?);
+    black_box(concrete::log_from_noise(&logits, None, &g, lambda, &mut y)?);
     // Binary Concrete and its densities.
     let logit = logits[1];
     let b = binary::sample_logit(&mut rng, logit, lambda)?;
     black_box(binary::sample(&mut rng, logit, lambda)?);
-    black_box(binary::relax_logit(logit, b, lambda)?);
+    black_box(binary::logit_from_noise(logit, b, lambda)?);
     black_box(binary::log_density_logit(logit, lambda, b).ok());
     black_box(binary::log_density(logit, lambda, Fixed::HALF).ok());
     black_box(binary::cdf(logit, lambda, Fixed::HALF)?);

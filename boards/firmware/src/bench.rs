@@ -13,7 +13,7 @@
 
 use core::hint::black_box;
 
-use gumbel::estimators::relaxed;
+use gumbel::estimators::reparam;
 use gumbel::{Error, Scalar, Temperature, binary, categorical, concrete, topk};
 use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -84,7 +84,7 @@ pub enum Entry {
     Concrete,
     /// `binary::sample` at λ = 2/3, logit 1/4.
     BinaryConcrete,
-    /// `estimators::relaxed::concrete`: the VJP of a Concrete sample over [`K_WIDE`] logits at
+    /// `estimators::reparam::concrete`: the VJP of a Concrete sample over [`K_WIDE`] logits at
     /// λ = 1/2 (noise drawn by `categorical::sample_with_noise`, included).
     ConcreteVjp,
 }
@@ -185,7 +185,7 @@ fn scalar_entries<S: Numeric, V: Visit>(visitor: &mut V, rng: &mut Xoshiro128Plu
         let mut upstream = [S::ZERO; K_WIDE];
         upstream[0] = S::ONE;
         upstream[1] = -S::ONE;
-        let d_lambda = relaxed::concrete(logits, None, &noise, half?, &mut upstream)?;
+        let d_lambda = reparam::concrete(logits, None, &noise, half?, &mut upstream)?;
         Ok(upstream[0].to_bits() ^ d_lambda.to_bits())
     });
 }

@@ -6,7 +6,7 @@
 //! `∂f/∂θ = y ⊙ (v − ⟨v, y⟩) / λ` and `∂f/∂λ = −Σ_i v_i y_i (s_i − ⟨s, y⟩) / λ` with
 //! `s = (θ + g − max)/λ`. Both in `O(K)` time and `O(1)` memory, written over the upstream
 //! buffer; the Jacobian is never formed. The relaxed sample is recomputed from the logits and the
-//! noise by the same operations as [`concrete::relax`](crate::concrete::relax), so it is the
+//! noise by the same operations as [`concrete::from_noise`](crate::concrete::from_noise), so it is the
 //! sample the forward pass saw, bit for bit. Masked actions get a gradient of 0.
 //!
 //! Binary: `∂f/∂θ = v x(1−x)/λ`, `∂f/∂λ = −v x(1−x) y/λ` with the logit-space sample
@@ -23,14 +23,13 @@
 //! for `∂f/∂λ`) against central finite differences in `f64`.
 //!
 //! # Errors
-//! Those of [`concrete::relax`](crate::concrete::relax) for the logits, mask and noise;
+//! Those of [`concrete::from_noise`](crate::concrete::from_noise) for the logits, mask and noise;
 //! an upstream buffer of another length → [`Error::LengthMismatch`]; a NaN or infinite upstream
 //! value → [`Error::Nan`] / [`Error::NotFinite`]; a gradient that would overflow (a tiny λ with
 //! a large upstream gradient) → [`Error::NonFiniteUpdate`]. On error nothing is written.
 
-use crate::concrete::{check_finite, check_len};
-use crate::logits::{Support, support};
 use crate::scalar::sigmoid;
+use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature, binary as binary_sampler};
 
 /// The VJP of a Concrete sample: on entry `upstream` holds `v = ∂f/∂y` at
@@ -42,8 +41,7 @@ pub fn concrete<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<S, Error> {
-    let relaxed = Relaxed::new(logits, allowed, noise, temperature)?;
-    relaxed.vjp_in_place(upstream, true)
+    ConcreteSample::new(logits, allowed, noise, temperature)?.vjp_in_place(upstream, true)
 }
 
 /// The VJP of a binary Concrete sample `x = σ((logit + noise)/λ)` for an upstream `v = ∂f/∂x`:
@@ -54,8 +52,8 @@ pub fn binary<S: Scalar>(
     temperature: Temperature<S>,
     upstream: S,
 ) -> Result<(S, S), Error> {
-    let y = binary_sampler::relax_logit(logit, noise, temperature)?;
-    check_finite(&[upstream])?;
+    let y = binary_sampler::logit_from_noise(logit, noise, temperature)?;
+    finite_scalar(upstream)?;
     let lambda = temperature.get();
     let slope = sigmoid(y) * sigmoid(-y);
     let d_logit = upstream * slope / lambda;
@@ -69,18 +67,16 @@ pub fn binary<S: Scalar>(
 
 /// A Concrete sample that is never stored: validated inputs, the maximum perturbed logit and the
 /// normaliser, from which any coordinate `y_i` is recomputed on demand.
-pub(crate) struct Relaxed<'a, S> {
-    support: Support<S>,
-    logits: &'a [S],
-    allowed: Option<&'a [bool]>,
+pub(crate) struct ConcreteSample<'a, S> {
+    support: Support<'a, S>,
     noise: &'a [S],
     lambda: S,
     max: S,
     inv_sum: S,
 }
 
-impl<'a, S: Scalar> Relaxed<'a, S> {
-    /// Validates like [`concrete::relax`](crate::concrete::relax).
+impl<'a, S: Scalar> ConcreteSample<'a, S> {
+    /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
     pub(crate) fn new(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
@@ -88,36 +84,26 @@ impl<'a, S: Scalar> Relaxed<'a, S> {
         temperature: Temperature<S>,
     ) -> Result<Self, Error> {
         let support = support(logits, allowed)?;
-        check_len(logits, noise.len())?;
-        check_finite(noise)?;
-        Ok(Self::validated(
-            support,
-            logits,
-            allowed,
-            noise,
-            temperature,
-        ))
+        support.same_len(noise.len())?;
+        finite(noise)?;
+        Ok(Self::validated(support, noise, temperature))
     }
 
     /// For noise already known to be finite and of the right length.
     pub(crate) fn validated(
-        support: Support<S>,
-        logits: &'a [S],
-        allowed: Option<&'a [bool]>,
+        support: Support<'a, S>,
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Self {
         let mut relaxed = Self {
             support,
-            logits,
-            allowed,
             noise,
             lambda: temperature.get(),
             max: S::ZERO,
             inv_sum: S::ONE,
         };
         let mut first = true;
-        for i in 0..logits.len() {
+        for i in 0..relaxed.len() {
             if let Some(z) = relaxed.perturbed(i)
                 && (first || z > relaxed.max)
             {
@@ -127,7 +113,7 @@ impl<'a, S: Scalar> Relaxed<'a, S> {
         }
         // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
         let mut sum = S::exp_sum_new();
-        for i in 0..logits.len() {
+        for i in 0..relaxed.len() {
             if let Some(s) = relaxed.scaled(i) {
                 S::exp_and_accumulate(s, &mut sum);
             }
@@ -137,9 +123,7 @@ impl<'a, S: Scalar> Relaxed<'a, S> {
     }
 
     fn perturbed(&self, i: usize) -> Option<S> {
-        self.support
-            .effective(self.logits, self.allowed, i)
-            .map(|theta| theta + self.noise[i])
+        self.support.effective(i).map(|theta| theta + self.noise[i])
     }
 
     /// `(z_i − max)/λ`, clamped to be finite, as in the sampler; `None` if masked.
@@ -154,14 +138,14 @@ impl<'a, S: Scalar> Relaxed<'a, S> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.logits.len()
+        self.support.len()
     }
 
     /// `⟨v, y⟩`, after checking `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ`
     /// cannot overflow.
     pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
-        check_len(self.logits, v.len())?;
-        check_finite(v)?;
+        self.support.same_len(v.len())?;
+        finite(v)?;
         let mut largest = S::ZERO;
         let mut inner = S::ZERO;
         for (i, &vi) in v.iter().enumerate() {

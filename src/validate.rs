@@ -1,0 +1,202 @@
+//! The one home of input validation: what is masked, what is an error and how `+inf` is
+//! treated, for logits and masks ([`support`]), and the length and finiteness rules every
+//! other argument follows. Every sampler, estimator and the learner validate through here, so
+//! they all refuse the same inputs with the same [`Error`].
+
+use crate::{Error, Scalar};
+
+/// Validated logits and mask, borrowed: the shift that makes the largest available logit zero,
+/// whether any available logit is `+inf`, and how many actions are available.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Support<'a, S> {
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+    /// The largest finite available logit (subtracted before adding noise, so that huge logits
+    /// such as `1e30` do not swallow the noise).
+    shift: S,
+    /// Some available logit is `+inf`: then only the `+inf` logits can be drawn.
+    has_pos_inf: bool,
+    /// The number of available (unmasked) actions; at least 1.
+    pub(crate) available: usize,
+}
+
+/// Checks logits and an optional mask (`true` = allowed) and finds the shift.
+///
+/// Errors: no logits → [`Error::Empty`]; mask of another length → [`Error::LengthMismatch`];
+/// a NaN logit → [`Error::Nan`] (even where masked: a NaN is a bug upstream that the caller
+/// should hear about); nothing available → [`Error::AllMasked`].
+pub(crate) fn support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
+    if logits.is_empty() {
+        return Err(Error::Empty);
+    }
+    if let Some(mask) = allowed {
+        same_len(logits.len(), mask.len())?;
+    }
+    let mut shift = S::LN_ZERO;
+    let mut has_pos_inf = false;
+    let mut available = 0;
+    let mut any_finite = false;
+    for (index, &logit) in logits.iter().enumerate() {
+        if logit.is_nan() {
+            return Err(Error::Nan { index });
+        }
+        if !is_allowed(allowed, index) || logit.is_neg_infinity() {
+            continue;
+        }
+        available += 1;
+        if logit.is_pos_infinity() {
+            has_pos_inf = true;
+        } else if !any_finite || logit > shift {
+            shift = logit;
+            any_finite = true;
+        }
+    }
+    if available == 0 {
+        return Err(Error::AllMasked);
+    }
+    Ok(Support {
+        logits,
+        allowed,
+        shift,
+        has_pos_inf,
+        available,
+    })
+}
+
+/// [`support`], and that `action` is one of the available actions
+/// ([`Error::UnavailableAction`] otherwise: out of range, masked, or finite while some logit
+/// is `+inf`).
+pub(crate) fn support_with_action<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+    action: usize,
+) -> Result<Support<'a, S>, Error> {
+    let support = support(logits, allowed)?;
+    if support.effective(action).is_none() {
+        return Err(Error::UnavailableAction { index: action });
+    }
+    Ok(support)
+}
+
+#[inline]
+fn is_allowed(allowed: Option<&[bool]>, index: usize) -> bool {
+    allowed.is_none_or(|mask| mask.get(index).copied().unwrap_or(false))
+}
+
+impl<'a, S: Scalar> Support<'a, S> {
+    /// The logits this support was computed from.
+    #[inline]
+    pub(crate) fn logits(&self) -> &'a [S] {
+        self.logits
+    }
+
+    /// The mask this support was computed with.
+    #[inline]
+    pub(crate) fn allowed(&self) -> Option<&'a [bool]> {
+        self.allowed
+    }
+
+    /// The number of logits (available or not).
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.logits.len()
+    }
+
+    /// The effective logit of action `index`: `None` if it cannot be drawn, otherwise the logit
+    /// minus the shift (at most 0). When some logit is `+inf`, the `+inf` logits become 0 and all
+    /// finite ones unavailable: the limit of the softmax, which puts all its mass on them,
+    /// shared equally.
+    #[inline]
+    pub(crate) fn effective(&self, index: usize) -> Option<S> {
+        let logit = *self.logits.get(index)?;
+        if !is_allowed(self.allowed, index) || logit.is_neg_infinity() {
+            return None;
+        }
+        match (self.has_pos_inf, logit.is_pos_infinity()) {
+            (true, true) => Some(S::ZERO),
+            (true, false) => None,
+            // The difference of two finite values can still overflow to -inf in f32 (logits near
+            // ±f32::MAX): such an action has probability zero at f32 precision anyway, and -inf
+            // plus finite noise is -inf, never NaN.
+            _ => Some(logit - self.shift),
+        }
+    }
+
+    /// The largest finite available logit, subtracted from every logit before noise is added.
+    #[inline]
+    pub(crate) fn shift(&self) -> S {
+        self.shift
+    }
+
+    /// `true` when some available logit is `+inf`.
+    #[inline]
+    pub(crate) fn has_pos_inf(&self) -> bool {
+        self.has_pos_inf
+    }
+
+    /// For ranking all available actions (top-k): `None` if masked, otherwise whether the logit
+    /// is `+inf` (such actions rank above every finite one, among themselves by noise alone, so
+    /// their value is 0) and the logit minus the shift.
+    #[inline]
+    pub(crate) fn ranked(&self, index: usize) -> Option<(bool, S)> {
+        let logit = *self.logits.get(index)?;
+        if !is_allowed(self.allowed, index) || logit.is_neg_infinity() {
+            return None;
+        }
+        if logit.is_pos_infinity() {
+            Some((true, S::ZERO))
+        } else {
+            Some((false, logit - self.shift))
+        }
+    }
+
+    /// Checks that another argument has one value per logit ([`Error::LengthMismatch`]).
+    #[inline]
+    pub(crate) fn same_len(&self, found: usize) -> Result<(), Error> {
+        same_len(self.logits.len(), found)
+    }
+}
+
+/// `found == expected`, else [`Error::LengthMismatch`].
+#[inline]
+pub(crate) fn same_len(expected: usize, found: usize) -> Result<(), Error> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch { expected, found })
+    }
+}
+
+/// Every value finite: the first NaN is [`Error::Nan`], the first infinity
+/// [`Error::NotFinite`], each with its index.
+pub(crate) fn finite<S: Scalar>(values: &[S]) -> Result<(), Error> {
+    for (index, v) in values.iter().enumerate() {
+        if v.is_nan() {
+            return Err(Error::Nan { index });
+        }
+        if !v.is_finite() {
+            return Err(Error::NotFinite { index });
+        }
+    }
+    Ok(())
+}
+
+/// One scalar argument finite ([`Error::Nan`] / [`Error::NotFinite`] with index 0).
+#[inline]
+pub(crate) fn finite_scalar<S: Scalar>(value: S) -> Result<S, Error> {
+    finite(&[value]).map(|()| value)
+}
+
+/// A slice of exactly `N` finite values as an array ([`Error::LengthMismatch`],
+/// [`Error::Nan`], [`Error::NotFinite`]).
+pub(crate) fn finite_array<S: Scalar, const N: usize>(values: &[S]) -> Result<[S; N], Error> {
+    let array: [S; N] = values.try_into().map_err(|_| Error::LengthMismatch {
+        expected: N,
+        found: values.len(),
+    })?;
+    finite(&array)?;
+    Ok(array)
+}
