@@ -4,9 +4,9 @@
 //! measured maxima. Errors are in LSB of I16F16 (2^-16).
 //!
 //! # Why "every distinct input" is fewer than 2^32
-//! The logarithm and noise kernels keep only the 24 leading significant bits of their integer
+//! The logarithm and noise kernels keep only the 22 leading significant bits of their integer
 //! argument (the raw value, `1 + x`, or the odd `j` of `t = j · 2^-33` read from a random word),
-//! so every input in a *bucket* (same leading 24 bits) gives the same output. The tests walk
+//! so every input in a *bucket* (same leading 22 bits) gives the same output. The tests walk
 //! every bucket, evaluate the kernel at both ends of it (and check the two agree, which
 //! confirms the bucket), and compare that one output with the exact value at both ends: the
 //! exact functions are monotone, so the largest error over the bucket is at one of its ends.

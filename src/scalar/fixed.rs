@@ -1,87 +1,6 @@
-//! [`Fixed`]: the I16F16 fixed-point scalar (feature `fixed`), integer-only throughout.
-//!
-//! Range `[-32768, 32768 - 2^-16]`, resolution one LSB = 2^-16. Every operator saturates at the
-//! ends of the range (the `fixed` crate's own operators panic on overflow in debug builds and
-//! wrap in release; neither is acceptable on a device that must not fail). Division by zero
-//! saturates by the sign of the dividend (0 / 0 is 0). Products and quotients are rounded to
-//! nearest, not truncated.
-//!
-//! The transcendental functions and the noise kernels live in the `kernels` submodule: 64-bit
-//! integer arithmetic with 32 fractional bits, rounded to I16F16 once. Their error bounds (in
-//! LSB, measured over every distinct input by `tests/fixed_kernels.rs`):
-//!
-//! | function | domain | max error |
-//! |---|---|---|
-//! | `ln` | `x > 0` | 0.5 + 2^-6 LSB (measured 0.5156) |
-//! | `ln_1p` | `x > -1` | 0.5 + 2^-6 LSB (measured 0.5156) |
-//! | `exp` | `x <= 0` | 0.5 + 2^-12 LSB (measured 0.50002) |
-//! | `exp` | `0 < x <= 10.397` | 0.5 LSB + 2^-30 relative |
-//! | `sqrt`, `*`, `/` | all | 0.5 LSB (correctly rounded) |
-//! | `gumbel_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5180) |
-//! | `exponential_from_word` | every word with `-ln U >= 2^-17` | 0.5 + 2^-5 LSB (measured 0.5156) |
-//! | `logistic_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5207) |
-//!
-//! # Noise from a random word
-//! Read like the `f32` kernels: the top bit chooses `U = t` or `U = 1 - t`, and the low 31 bits
-//! give the distance `t = (2m + 1) · 2^-33` from the nearer end, kept to 22 significant bits
-//! (`f32` keeps 24). Ranges: Gumbel `[-3.13, 22.87]`, exponential `[2^-16, 22.87]` (`-ln U`
-//! below half an LSB, for `U > 1 - 2^-17`, is raised to one LSB: no word gives 0), logistic
-//! `[-22.87, 22.87]`, uniform `[2^-16, 1 - 2^-16]` with 2^15 values.
-//!
-//! # How far fixed-point Gumbel-max is from the exact softmax
-//! Total-variation distance between the law of [`categorical::sample`](crate::categorical::sample)
-//! in `Fixed` and `softmax(logits)` (of the exact values of the fixed-point logits), for `K`
-//! available actions and an ideal random generator:
-//!
-//! | K | 2 | 6 | 16 | 64 | 256 |
-//! |---|---|---|---|---|---|
-//! | TV bound | 3.7e-5 | 7.8e-5 | 1.4e-4 | 2.6e-4 | 5.2e-4 |
-//!
-//! Derivation. Couple each random word with a continuous `U ~ Uniform(0, 1)` lying in the
-//! word's cell of width 2^-32, so that `G = -ln(-ln U)` is exact Gumbel noise and the exact
-//! argmax of `logit_k + G_k` has law exactly `softmax`. Let `D = |G_fixed - G|` for one word.
-//! The fixed-point argmax can differ from the exact one only if some `D_k > δ`, or if the gap
-//! between the largest and second-largest `logit_k + G_k` is at most `2δ` (`logit - max` and
-//! the sum with the noise are exact in I16F16, except for actions more than 32745 below the
-//! maximum, which saturate and can never win). For Gumbel-max the gap law is known in closed
-//! form: `P(gap < ε) = Σ_k p_k (1 - 1/(p_k + e^ε (1 - p_k))) <= (e^ε - 1)(1 - Σ_k p_k²)`.
-//! Hence, for every δ,
-//!
-//! `TV <= (e^(2δ) - 1)(1 - 1/K) + K · P(D > δ)`,
-//!
-//! and `P(D > δ)` is counted exactly over all 2^32 words by `tests/fixed_kernels.rs` (the
-//! deviation at the tails, where a cell of width 2^-32 spans a wide range of `G`, is what the
-//! second term pays for: `P(D > 1 LSB) = 1.1e-5`, `P(D > 16 LSB) = 5.1e-7`). The table is the
-//! minimum over the tested δ; `cargo test --features fixed --test fixed_kernels -- --nocapture`
-//! prints it. A chi-square test of 10^6 draws against softmax (`tests/fixed_sampling.rs`)
-//! checks it from the other side; no test of feasible size can resolve a TV of 10^-4.
-//!
-//! # Concrete accuracy
-//! Each coordinate of a [`concrete::sample`](crate::concrete::sample) in `Fixed` is within
-//!
-//! `B(x, λ) = 2x(1 − x)·((0.5 + 2^-5)/λ + 0.5) + (1 + x/2)(1 + 2^-11) + K·2^-16` LSB
-//!
-//! (plus second-order terms, below 0.01 LSB for λ >= 0.1) of `x = softmax((logits + G)/λ)`
-//! computed in f64 from the exact noise of the same words, at every K. Derivation: the scaled
-//! logits `(z_k − max)/λ` err by the noise's `0.5 + 2^-5` LSB divided by λ plus the division's
-//! 0.5 LSB, and the softmax turns errors `δ_k` of its inputs into `x_k(δ_k − Σ_j x_j δ_j)`,
-//! at most `2x(1 − x)·max|δ|`. The exponentials are summed in Q32 before rounding
-//! ([`Scalar::ExpSum`]): `K` terms within `2^-31` relative plus `2^-32` each, so the sum `s >= 1`
-//! is within `K·2^-32` relative, `K·2^-16` LSB on `x`. What remains are three roundings of
-//! `x_k = round(round(e_k) · round(1/s))`: `(0.5 + 2^-12)/s + 0.5·e_k + 0.5` LSB, at most
-//! `1 + x/2` LSB (`e_k <= 1`, and `s >= 1 + e_k` unless `e_k = 1`). `B` peaks at 4.17 LSB at
-//! λ = 0.1 (x ≈ 0.52), where the worst case needs every noise rounding to line up; measured
-//! over 20 000 draws per K and λ, the maximum is 2.93 LSB = 2^-14.45 for K from 2 to 256
-//! (`cargo test --features fixed --test sampling_fixed -- --nocapture`, which checks every
-//! coordinate against `B` and the maximum against 2^-14). Before the sum was widened each
-//! `e_k` was rounded to I16F16 first and the error grew with K: 8.6 LSB at K = 64, 15.5 at 256.
-
-//! # Minimum temperature
-//! [`Scalar::MIN_TEMPERATURE`] is `2^-10`. λ is stored to 2^-16, so below that its own
-//! relative error would exceed 2^-7; and `(logit + L) / λ`, the binary Concrete's logit-space
-//! sample, stays unsaturated for every logistic draw (`|L| <= 22.87`) when `|logit| <= 9` only
-//! down to `λ = 32 / 32768 = 2^-10`. Near the minimum the noise's rounding dominates the
-//! Concrete error (the 1/λ term above).
+//! [`Fixed`]: the I16F16 fixed-point scalar; its documentation (on the type, so that it
+//! renders) holds the error table, the TV bound, the Concrete accuracy and the minimum
+//! temperature.
 
 mod kernels;
 
@@ -92,11 +11,96 @@ use fixed::types::I16F16;
 
 use super::{Scalar, sealed::Sealed};
 
-/// A saturating I16F16 fixed-point number: the [`Scalar`] of the integer-only path.
+/// A saturating I16F16 fixed-point number: the [`Scalar`] of the integer-only path (feature
+/// `fixed`), with no floating-point operation anywhere.
 ///
 /// Convert from and to [`fixed::types::I16F16`] with `From`/`Into`, or from raw bits (value ·
 /// 2^16) with [`Fixed::from_bits`].
 ///
+/// Range `[-32768, 32768 - 2^-16]`, resolution one LSB = 2^-16. Every operator saturates at the
+/// ends of the range (the `fixed` crate's own operators panic on overflow in debug builds and
+/// wrap in release; neither is acceptable on a device that must not fail). Division by zero
+/// saturates by the sign of the dividend (0 / 0 is 0). Products and quotients are rounded to
+/// nearest, not truncated.
+///
+/// The transcendental functions and the noise kernels are written in 64-bit
+/// integer arithmetic with 32 fractional bits, rounded to I16F16 once. Their error bounds (in
+/// LSB, measured over every distinct input by `tests/fixed_kernels.rs`):
+///
+/// | function | domain | max error |
+/// |---|---|---|
+/// | `ln` | `x > 0` | 0.5 + 2^-6 LSB (measured 0.5156) |
+/// | `ln_1p` | `x > -1` | 0.5 + 2^-6 LSB (measured 0.5156) |
+/// | `exp` | `x <= 0` | 0.5 + 2^-12 LSB (measured 0.50002) |
+/// | `exp` | `0 < x <= 10.397` | 0.5 LSB + 2^-30 relative |
+/// | `sqrt`, `*`, `/` | all | 0.5 LSB (correctly rounded) |
+/// | `gumbel_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5180) |
+/// | `exponential_from_word` | every word with `-ln U >= 2^-17` | 0.5 + 2^-5 LSB (measured 0.5156) |
+/// | `logistic_from_word` | every word | 0.5 + 2^-5 LSB (measured 0.5207) |
+///
+/// # Noise from a random word
+/// Read like the `f32` kernels: the top bit chooses `U = t` or `U = 1 - t`, and the low 31 bits
+/// give the distance `t = (2m + 1) · 2^-33` from the nearer end, kept to 22 significant bits
+/// (`f32` keeps 24). Ranges: Gumbel `[-3.13, 22.87]`, exponential `[2^-16, 22.87]` (`-ln U`
+/// below half an LSB, for `U > 1 - 2^-17`, is raised to one LSB: no word gives 0), logistic
+/// `[-22.87, 22.87]`, uniform `[2^-16, 1 - 2^-16]` with 2^15 values.
+///
+/// # How far fixed-point Gumbel-max is from the exact softmax
+/// Total-variation distance between the law of [`categorical::sample`](crate::categorical::sample)
+/// in `Fixed` and `softmax(logits)` (of the exact values of the fixed-point logits), for `K`
+/// available actions and an ideal random generator:
+///
+/// | K | 2 | 6 | 16 | 64 | 256 |
+/// |---|---|---|---|---|---|
+/// | TV bound | 3.7e-5 | 7.8e-5 | 1.4e-4 | 2.6e-4 | 5.2e-4 |
+///
+/// Derivation. Couple each random word with a continuous `U ~ Uniform(0, 1)` lying in the
+/// word's cell of width 2^-32, so that `G = -ln(-ln U)` is exact Gumbel noise and the exact
+/// argmax of `logit_k + G_k` has law exactly `softmax`. Let `D = |G_fixed - G|` for one word.
+/// The fixed-point argmax can differ from the exact one only if some `D_k > δ`, or if the gap
+/// between the largest and second-largest `logit_k + G_k` is at most `2δ` (`logit - max` and
+/// the sum with the noise are exact in I16F16, except for actions more than 32745 below the
+/// maximum, which saturate and can never win). For Gumbel-max the gap law is known in closed
+/// form: `P(gap < ε) = Σ_k p_k (1 - 1/(p_k + e^ε (1 - p_k))) <= (e^ε - 1)(1 - Σ_k p_k²)`.
+/// Hence, for every δ,
+///
+/// `TV <= (e^(2δ) - 1)(1 - 1/K) + K · P(D > δ)`,
+///
+/// and `P(D > δ)` is counted exactly over all 2^32 words by `tests/fixed_kernels.rs` (the
+/// deviation at the tails, where a cell of width 2^-32 spans a wide range of `G`, is what the
+/// second term pays for: `P(D > 1 LSB) = 1.1e-5`, `P(D > 16 LSB) = 5.1e-7`). The table is the
+/// minimum over the tested δ; `cargo test --features fixed --test fixed_kernels -- --nocapture`
+/// prints it. A chi-square test of 10^6 draws against softmax (`tests/sampling_fixed.rs`)
+/// checks it from the other side; no test of feasible size can resolve a TV of 10^-4.
+///
+/// # Concrete accuracy
+/// Each coordinate of a [`concrete::sample`](crate::concrete::sample) in `Fixed` is within
+///
+/// `B(x, λ) = 2x(1 − x)·((0.5 + 2^-5)/λ + 0.5) + (1 + x/2)(1 + 2^-11) + K·2^-16` LSB
+///
+/// (plus second-order terms, below 0.01 LSB for λ >= 0.1) of `x = softmax((logits + G)/λ)`
+/// computed in f64 from the exact noise of the same words, at every K. Derivation: the scaled
+/// logits `(z_k − max)/λ` err by the noise's `0.5 + 2^-5` LSB divided by λ plus the division's
+/// 0.5 LSB, and the softmax turns errors `δ_k` of its inputs into `x_k(δ_k − Σ_j x_j δ_j)`,
+/// at most `2x(1 − x)·max|δ|`. The exponentials are summed in Q32 before rounding
+/// ([`Scalar::ExpSum`]): `K` terms within `2^-31` relative plus `2^-32` each, so the sum `s >= 1`
+/// is within `K·2^-32` relative, `K·2^-16` LSB on `x`. What remains are three roundings of
+/// `x_k = round(round(e_k) · round(1/s))`: `(0.5 + 2^-12)/s + 0.5·e_k + 0.5` LSB, at most
+/// `1 + x/2` LSB (`e_k <= 1`, and `s >= 1 + e_k` unless `e_k = 1`). `B` peaks at 4.17 LSB at
+/// λ = 0.1 (x ≈ 0.52), where the worst case needs every noise rounding to line up; measured
+/// over 20 000 draws per K and λ, the maximum is 2.93 LSB = 2^-14.45 for K from 2 to 256
+/// (`cargo test --features fixed --test sampling_fixed -- --nocapture`, which checks every
+/// coordinate against `B` and the maximum against 2^-14). Before the sum was widened each
+/// `e_k` was rounded to I16F16 first and the error grew with K: 8.6 LSB at K = 64, 15.5 at 256.
+///
+/// # Minimum temperature
+/// [`Scalar::MIN_TEMPERATURE`] is `2^-10`. λ is stored to 2^-16, so below that its own
+/// relative error would exceed 2^-7; and `(logit + L) / λ`, the binary Concrete's logit-space
+/// sample, stays unsaturated for every logistic draw (`|L| <= 22.87`) when `|logit| <= 9` only
+/// down to `λ = 32 / 32768 = 2^-10`. Near the minimum the noise's rounding dominates the
+/// Concrete error (the 1/λ term above).
+///
+/// # Example
 /// ```
 /// use fixed::types::I16F16;
 /// use gumbel::{Fixed, Scalar};
@@ -222,7 +226,7 @@ impl Scalar for Fixed {
     const LOWEST: Self = Self::from_bits(i32::MIN);
     const LN_ZERO: Self = Self::LOWEST;
     const EPSILON: Self = Self::from_bits(1);
-    /// `2^-10`: see the module documentation of `scalar/fixed.rs`.
+    /// `2^-10`: see "Minimum temperature" in the documentation of [`Fixed`].
     const MIN_TEMPERATURE: Self = Self::from_bits(1 << 6);
 
     #[inline]
