@@ -18,10 +18,28 @@ mod float;
 #[cfg(feature = "fixed")]
 pub use fixed::Fixed;
 
+/// The lazy Gumbel-max decides most logits from a bracket of the Gumbel noise read from a table
+/// indexed by the top `BRACKET_BITS` bits of the random word: `2^BRACKET_BITS` entries of two
+/// scalars per scalar type (chosen by measurement: see the README, "Performance").
+pub(crate) const BRACKET_BITS: u32 = 7;
+
 pub(crate) mod sealed {
     /// Keeps [`Scalar`](super::Scalar) closed: the samplers' guarantees rest on the exact
-    /// behaviour of each implementation.
-    pub trait Sealed {}
+    /// behaviour of each implementation. Also carries the kernels only the samplers use.
+    pub trait Sealed: Sized {
+        /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
+        /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,
+        /// from a table proven by an exhaustive unit test.
+        fn gumbel_bracket(word: u32) -> (Self, Self);
+
+        /// A divisor prepared once for many divisions ([`div_by`](Self::div_by)).
+        type Divisor: Copy;
+        /// Prepares `d` as a divisor.
+        fn divisor(d: Self) -> Self::Divisor;
+        /// `self / d`, bit for bit, for `d` prepared by [`divisor`](Self::divisor): the
+        /// Concrete sampler and its VJP divide by the same temperature `K` times.
+        fn div_by(self, d: Self::Divisor) -> Self;
+    }
 }
 
 /// A real number type the samplers can compute with: `f32`, or fixed point behind `fixed`.
