@@ -50,9 +50,7 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<(), Error> {
     let support = support_with_action(logits, allowed, chosen)?;
     support.same_len(noise.len())?;
-    for g in noise.iter_mut() {
-        *g = S::gumbel_from_word(rng.next_u32());
-    }
+    crate::noise::fill_gumbel(rng, noise);
     condition_in_place(&support, chosen, noise);
     Ok(())
 }
@@ -184,11 +182,7 @@ pub(crate) fn backward_in_place<S: Scalar>(
 /// [module documentation](self)). The logit must be finite.
 pub fn binary<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logit: S, b: bool) -> Result<S, Error> {
     finite_scalar(logit)?;
-    Ok(condition_binary(
-        logit,
-        b,
-        S::logistic_from_word(rng.next_u32()),
-    ))
+    Ok(condition_binary(logit, b, crate::noise::logistic(rng)))
 }
 
 /// The deterministic map behind [`binary`](fn@binary): the conditional noise for the standard logistic

@@ -35,7 +35,7 @@ impl Hostile for f32 {
             8 => f32::from_bits(word & 0x007F_FFFF), // subnormal
             9 => f32::NAN,
             10..=13 => (word % 4) as f32 * 0.25, // ties
-            14 => f32::from_bits(word).max(-3e38).min(3e38), // any finite, or NaN → clamped
+            14 => f32::from_bits(word).clamp(-3e38, 3e38), // any value, NaN included
             15 => 3e38 - (word % 3) as f32 * 1e37,
             _ => (word as i32 as f32) * 2f32.powi(-28), // ordinary, within ±8
         }
@@ -132,8 +132,8 @@ fn case<S: Hostile>(g: &mut Xoshiro128PlusPlus) -> Case<S> {
         })
         .collect();
     let allowed = match g.next_u32() % 4 {
-        0 => Some((0..k).map(|_| g.next_u32() % 3 != 0).collect()),
-        1 => Some((0..k).map(|_| g.next_u32() % 8 == 0).collect()),
+        0 => Some((0..k).map(|_| !g.next_u32().is_multiple_of(3)).collect()),
+        1 => Some((0..k).map(|_| g.next_u32().is_multiple_of(8)).collect()),
         _ => None,
     };
     let words = match g.next_u32() % 4 {
@@ -364,4 +364,28 @@ fn top_k_is_bit_identical_to_the_oracle_fixed() {
 #[test]
 fn concrete_and_its_vjp_are_bit_identical_to_the_oracle_fixed() {
     concrete_matches::<gumbel::Fixed>(6, 30_000);
+}
+/// Issue 10, item 9: `argmax_perturbed` took `±inf` noise, and its fast path could return a
+/// masked action: logits `[-inf, -1e20]` and noise `[-48.6, -inf]` gave 0 (masked), while
+/// the same call with an all-true mask gave 1.
+#[test]
+fn argmax_perturbed_refuses_infinite_noise() {
+    let logits = [f32::NEG_INFINITY, -1e20];
+    let noise = [-48.6, f32::NEG_INFINITY];
+    assert_eq!(
+        categorical::argmax_perturbed(&logits, None, &noise),
+        Err(Error::NotFinite { index: 1 })
+    );
+    assert_eq!(
+        categorical::argmax_perturbed(&logits, Some(&[true, true]), &noise),
+        Err(Error::NotFinite { index: 1 })
+    );
+    assert_eq!(
+        categorical::argmax_perturbed(&[0.0f32, 1.0], None, &[f32::INFINITY, 0.0]),
+        Err(Error::NotFinite { index: 0 })
+    );
+    assert_eq!(
+        categorical::argmax_perturbed(&[0.0f32, 1.0], None, &[0.0, f32::NAN]),
+        Err(Error::Nan { index: 1 })
+    );
 }
