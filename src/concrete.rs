@@ -33,6 +33,7 @@
 
 use rand_core::Rng;
 
+use crate::noise;
 use crate::scalar::{LogSumExp, from_count, ln_factorial_of_predecessor};
 use crate::validate::{Support, finite, support};
 use crate::{Error, Scalar, Temperature};
@@ -83,6 +84,8 @@ pub fn log_from_noise<S: Scalar>(
     from_noise_checked(logits, allowed, noise, temperature, out, true)
 }
 
+/// The samplers' common path: validates, draws the noise into `out`, and turns it into the
+/// sample there. Returns the argmax (the straight-through estimator's hard sample).
 pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     logits: &[S],
@@ -93,10 +96,21 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
     support.same_len(out.len())?;
-    for g in out.iter_mut() {
-        *g = S::gumbel_from_word(rng.next_u32());
-    }
-    Ok(softmax_in_place(&support, temperature, out, log_space))
+    Ok(sample_validated(rng, &support, temperature, out, log_space))
+}
+
+/// Draws the sample for validated logits into `out` (the logits' length), infallibly; returns
+/// the argmax. For callers that validated once and sample many times.
+#[inline]
+pub(crate) fn sample_validated<S: Scalar, R: Rng + ?Sized>(
+    rng: &mut R,
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    out: &mut [S],
+    log_space: bool,
+) -> usize {
+    noise::fill_gumbel(rng, out);
+    softmax_in_place(support, temperature, out, log_space)
 }
 
 fn from_noise_checked<S: Scalar>(
@@ -115,6 +129,58 @@ fn from_noise_checked<S: Scalar>(
     Ok(softmax_in_place(&support, temperature, out, log_space))
 }
 
+/// The tempered softmax `y = softmax((z − max z)/λ)` of perturbed logits `z = θ + g`: the one
+/// kernel behind the Concrete sampler (which writes `y` over its buffer) and the Concrete VJP
+/// of [`estimators::reparam`](crate::estimators::reparam) (which recomputes `y` from the
+/// noise), so the VJP differentiates the sampler's sample bit for bit by construction.
+///
+/// Its steps, each in one place: the first maximum of `z` over the available actions
+/// ([`new`](Self::new)); the scaled logit `(z − max)/λ <= 0` ([`scaled`](Self::scaled)), a
+/// division, not a product with `1/λ` (which overflows for subnormal λ, and `0·inf` is NaN),
+/// clamped so it stays finite where the division overflows; `e = exp(scaled)` summed in
+/// [`Scalar::ExpSum`]; and `y = e · (1/Σ e)`, or `scaled − ln Σ e` in log space.
+pub(crate) struct Tempered<S: Scalar> {
+    /// The first index of the largest perturbed logit: the Gumbel-max sample of the noise.
+    pub(crate) argmax: usize,
+    max: S,
+    lambda: S::Divisor,
+}
+
+impl<S: Scalar> Tempered<S> {
+    /// From the perturbed logits of the available actions, `(index, z)` in index order.
+    #[inline(always)]
+    pub(crate) fn new(
+        perturbed: impl Iterator<Item = (usize, S)>,
+        temperature: Temperature<S>,
+    ) -> Self {
+        let mut argmax = usize::MAX;
+        let mut max = S::ZERO;
+        for (k, z) in perturbed {
+            if argmax == usize::MAX || z > max {
+                argmax = k;
+                max = z;
+            }
+        }
+        Self {
+            argmax,
+            max,
+            lambda: S::divisor(temperature.get()),
+        }
+    }
+
+    /// λ, prepared for division.
+    #[inline(always)]
+    pub(crate) fn lambda(&self) -> S::Divisor {
+        self.lambda
+    }
+
+    /// `(z − max)/λ`, clamped to be finite; at most 0.
+    #[inline(always)]
+    pub(crate) fn scaled(&self, z: S) -> S {
+        (z - self.max).div_by(self.lambda).max(S::LOWEST)
+    }
+}
+
 /// `buf` holds the noise on entry and the sample (or its log) on exit. Returns the argmax.
 fn softmax_in_place<S: Scalar>(
     support: &Support<S>,
@@ -122,49 +188,71 @@ fn softmax_in_place<S: Scalar>(
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
-    // Pass 1: perturbed logits z, their maximum and its (first) index.
-    let mut best = usize::MAX;
-    let mut max = S::ZERO;
-    for (k, slot) in buf.iter_mut().enumerate() {
-        if let Some(effective) = support.effective(k) {
-            let z = effective + *slot;
-            *slot = z;
-            if best == usize::MAX || z > max {
-                best = k;
-                max = z;
-            }
-        }
+    // Pass 1: perturbed logits z (over the noise), their maximum and its first index.
+    if support.is_plain() {
+        let shift = support.shift();
+        let perturbed =
+            buf.iter_mut()
+                .zip(support.logits())
+                .enumerate()
+                .map(|(k, (slot, &logit))| {
+                    *slot = (logit - shift) + *slot;
+                    (k, *slot)
+                });
+        let tempered = Tempered::new(perturbed, temperature);
+        normalise(&tempered, buf, log_space, |_| true)
+    } else {
+        let perturbed = buf.iter_mut().enumerate().filter_map(|(k, slot)| {
+            *slot = support.effective(k)? + *slot;
+            Some((k, *slot))
+        });
+        let tempered = Tempered::new(perturbed, temperature);
+        normalise(&tempered, buf, log_space, |k| {
+            support.effective(k).is_some()
+        })
     }
-    // Pass 2: scaled logits (z - max)/λ <= 0 and the sum of their exponentials, in [1, K].
-    // A division, not a product with 1/λ: 1/λ overflows for subnormal λ and 0·inf is NaN. The
-    // clamp keeps y finite even where (z - max)/λ overflows.
-    let lambda = temperature.get();
-    // The sum is accumulated wider than S (see `Scalar::ExpSum`; in f32 it is the f32 sum).
+}
+
+/// Passes 2 and 3 of the sampler over the perturbed logits in `buf`: the exponentials and
+/// their sum, then the normalisation; masked actions get exactly 0 (or the log of 0).
+#[inline(always)]
+fn normalise<S: Scalar>(
+    tempered: &Tempered<S>,
+    buf: &mut [S],
+    log_space: bool,
+    available: impl Fn(usize) -> bool,
+) -> usize {
     let mut sum = S::exp_sum_new();
     for (k, slot) in buf.iter_mut().enumerate() {
-        if support.effective(k).is_some() {
-            let scaled = ((*slot - max) / lambda).max(S::LOWEST);
+        if available(k) {
+            let scaled = tempered.scaled(*slot);
             let e = S::exp_and_accumulate(scaled, &mut sum);
             *slot = if log_space { scaled } else { e };
         }
     }
-    // Pass 3: normalise; masked actions get exactly 0 (or the log of 0).
-    // Only the one the output needs: ln of the sum in log space, its reciprocal otherwise.
-    let normaliser = if log_space {
-        S::exp_sum_ln(sum)
-    } else {
-        S::exp_sum_recip(sum)
-    };
-    for (k, slot) in buf.iter_mut().enumerate() {
-        *slot = match (support.effective(k).is_some(), log_space) {
+    // Only the normaliser the output needs: ln of the sum in log space, its reciprocal
+    // otherwise.
+    if log_space {
+        let ln_sum = S::exp_sum_ln(sum);
+        for (k, slot) in buf.iter_mut().enumerate() {
             // Never the masked marker: in fixed point LN_ZERO is LOWEST itself.
-            (true, true) => (*slot - normaliser).max(S::LOWEST + S::EPSILON),
-            (true, false) => *slot * normaliser,
-            (false, true) => S::LN_ZERO,
-            (false, false) => S::ZERO,
-        };
+            *slot = if available(k) {
+                (*slot - ln_sum).max(S::LOWEST + S::EPSILON)
+            } else {
+                S::LN_ZERO
+            };
+        }
+    } else {
+        let inv_sum = S::exp_sum_recip(sum);
+        for (k, slot) in buf.iter_mut().enumerate() {
+            *slot = if available(k) {
+                *slot * inv_sum
+            } else {
+                S::ZERO
+            };
+        }
     }
-    best.min(buf.len().saturating_sub(1))
+    tempered.argmax.min(buf.len().saturating_sub(1))
 }
 
 /// Log-density of the Concrete distribution at a point `x` of the open simplex (see the

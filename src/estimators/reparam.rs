@@ -28,6 +28,7 @@
 //! value → [`Error::Nan`] / [`Error::NotFinite`]; a gradient that would overflow (a tiny λ with
 //! a large upstream gradient) → [`Error::NonFiniteUpdate`]. On error nothing is written.
 
+use crate::concrete::Tempered;
 use crate::scalar::sigmoid;
 use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature, binary as binary_sampler};
@@ -65,13 +66,14 @@ pub fn binary<S: Scalar>(
     }
 }
 
-/// A Concrete sample that is never stored: validated inputs, the maximum perturbed logit and the
-/// normaliser, from which any coordinate `y_i` is recomputed on demand.
-pub(crate) struct ConcreteSample<'a, S> {
+/// A Concrete sample that is never stored: validated inputs, the tempered softmax of the
+/// sampler ([`Tempered`]: the maximum perturbed logit and λ) and the normaliser, from which any
+/// coordinate `y_i` is recomputed on demand, by the sampler's own kernel.
+pub(crate) struct ConcreteSample<'a, S: Scalar> {
     support: Support<'a, S>,
     noise: &'a [S],
+    tempered: Tempered<S>,
     lambda: S,
-    max: S,
     inv_sum: S,
 }
 
@@ -95,22 +97,18 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Self {
+        let perturbed = noise
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &g)| support.effective(i).map(|theta| (i, theta + g)));
+        let tempered = Tempered::new(perturbed, temperature);
         let mut relaxed = Self {
             support,
             noise,
+            tempered,
             lambda: temperature.get(),
-            max: S::ZERO,
             inv_sum: S::ONE,
         };
-        let mut first = true;
-        for i in 0..relaxed.len() {
-            if let Some(z) = relaxed.perturbed(i)
-                && (first || z > relaxed.max)
-            {
-                relaxed.max = z;
-                first = false;
-            }
-        }
         // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
         let mut sum = S::exp_sum_new();
         for i in 0..relaxed.len() {
@@ -122,76 +120,87 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         relaxed
     }
 
-    fn perturbed(&self, i: usize) -> Option<S> {
-        self.support.effective(i).map(|theta| theta + self.noise[i])
+    /// `(z_i − max)/λ` as the sampler computes it; `None` if masked.
+    #[inline(always)]
+    fn scaled(&self, i: usize) -> Option<S> {
+        let theta = self.support.effective(i)?;
+        let g = *self.noise.get(i)?;
+        Some(self.tempered.scaled(theta + g))
     }
 
-    /// `(z_i − max)/λ`, clamped to be finite, as in the sampler; `None` if masked.
-    fn scaled(&self, i: usize) -> Option<S> {
-        self.perturbed(i)
-            .map(|z| ((z - self.max) / self.lambda).max(S::LOWEST))
+    /// `y_i` from its scaled logit.
+    #[inline(always)]
+    fn y_of_scaled(&self, s: S) -> S {
+        s.exp() * self.inv_sum
     }
 
     /// The coordinate `y_i` (0 if masked).
     pub(crate) fn y(&self, i: usize) -> S {
-        self.scaled(i).map_or(S::ZERO, |s| s.exp() * self.inv_sum)
+        self.scaled(i).map_or(S::ZERO, |s| self.y_of_scaled(s))
     }
 
     pub(crate) fn len(&self) -> usize {
         self.support.len()
     }
 
-    /// `⟨v, y⟩`, after checking `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ`
-    /// cannot overflow.
-    pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
+    /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
+    /// `4·max|v_i|/λ` must be finite.
+    fn check_upstream(&self, v: &[S]) -> Result<(), Error> {
         self.support.same_len(v.len())?;
         finite(v)?;
-        let mut largest = S::ZERO;
-        let mut inner = S::ZERO;
-        for (i, &vi) in v.iter().enumerate() {
-            largest = largest.max(vi.abs());
-            inner += vi * self.y(i);
-        }
+        let largest = v.iter().fold(S::ZERO, |largest, vi| largest.max(vi.abs()));
         let four = S::from_i32(4);
         if (four * largest / self.lambda).is_finite() {
-            Ok(inner)
+            Ok(())
         } else {
             Err(Error::NonFiniteUpdate)
         }
     }
 
-    /// Overwrites `v` with `∂f/∂θ`; returns `∂f/∂λ` if asked for (else 0).
+    /// `⟨v, y⟩`, after the checks of [`check_upstream`](Self::check_upstream).
+    pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
+        self.check_upstream(v)?;
+        Ok(self.inner_and_mean(v).0)
+    }
+
+    /// `⟨v, y⟩` and `⟨s, y⟩` (the scaled logits' mean), in one pass. Masked actions add
+    /// nothing (`v_i · 0` would add a zero to a sum that is never `-0`).
+    fn inner_and_mean(&self, v: &[S]) -> (S, S) {
+        let mut inner = S::ZERO;
+        let mut mean_scaled = S::ZERO;
+        for (i, &vi) in v.iter().enumerate() {
+            if let Some(s) = self.scaled(i) {
+                let y = self.y_of_scaled(s);
+                inner += vi * y;
+                mean_scaled += y * s;
+            }
+        }
+        (inner, mean_scaled)
+    }
+
+    /// Overwrites `v` with `∂f/∂θ`; returns `∂f/∂λ` if asked for (else 0). Nothing is written
+    /// on error.
     pub(crate) fn vjp_in_place(&self, v: &mut [S], with_lambda: bool) -> Result<S, Error> {
-        let inner = self.checked_inner(v)?;
+        self.check_upstream(v)?;
+        let (inner, mean_scaled) = self.inner_and_mean(v);
         let d_lambda = if with_lambda {
-            self.lambda_gradient(v)?
+            let mut total = S::ZERO;
+            for (i, &vi) in v.iter().enumerate() {
+                if let Some(s) = self.scaled(i) {
+                    total += vi * self.y_of_scaled(s) * (s - mean_scaled);
+                }
+            }
+            let d_lambda = -total / self.lambda;
+            if !d_lambda.is_finite() {
+                return Err(Error::NonFiniteUpdate);
+            }
+            d_lambda
         } else {
             S::ZERO
         };
         for (i, vi) in v.iter_mut().enumerate() {
-            *vi = self.y(i) * (*vi - inner) / self.lambda;
+            *vi = (self.y(i) * (*vi - inner)).div_by(self.tempered.lambda());
         }
         Ok(d_lambda)
-    }
-
-    fn lambda_gradient(&self, v: &[S]) -> Result<S, Error> {
-        let mut mean_scaled = S::ZERO;
-        for i in 0..self.len() {
-            if let Some(s) = self.scaled(i) {
-                mean_scaled += self.y(i) * s;
-            }
-        }
-        let mut total = S::ZERO;
-        for (i, &vi) in v.iter().enumerate() {
-            if let Some(s) = self.scaled(i) {
-                total += vi * self.y(i) * (s - mean_scaled);
-            }
-        }
-        let d_lambda = -total / self.lambda;
-        if d_lambda.is_finite() {
-            Ok(d_lambda)
-        } else {
-            Err(Error::NonFiniteUpdate)
-        }
     }
 }
