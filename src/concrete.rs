@@ -147,16 +147,16 @@ pub(crate) struct Tempered<S: Scalar> {
 }
 
 impl<S: Scalar> Tempered<S> {
-    /// From the perturbed logits of the available actions, `(index, z)` in index order.
+    /// From the perturbed logits of the available actions, `(index, z)` in index order (at
+    /// least one).
     #[inline(always)]
     pub(crate) fn new(
-        perturbed: impl Iterator<Item = (usize, S)>,
+        mut perturbed: impl Iterator<Item = (usize, S)>,
         temperature: Temperature<S>,
     ) -> Self {
-        let mut argmax = usize::MAX;
-        let mut max = S::ZERO;
+        let (mut argmax, mut max) = perturbed.next().unwrap_or((0, S::ZERO));
         for (k, z) in perturbed {
-            if argmax == usize::MAX || z > max {
+            if z > max {
                 argmax = k;
                 max = z;
             }
@@ -174,10 +174,30 @@ impl<S: Scalar> Tempered<S> {
         self.lambda
     }
 
-    /// `(z − max)/λ`, clamped to be finite; at most 0.
+    /// `(z − max)/λ`, clamped to be finite; at most 0. (Never NaN: `z` and the maximum are
+    /// finite or `-inf` and λ is finite and positive, so the clamp is [`Scalar::max`] with
+    /// `LOWEST` without its NaN test.)
     #[inline(always)]
     pub(crate) fn scaled(&self, z: S) -> S {
-        (z - self.max).div_by(self.lambda).max(S::LOWEST)
+        let scaled = (z - self.max).div_by(self.lambda);
+        if scaled < S::LOWEST {
+            S::LOWEST
+        } else {
+            scaled
+        }
+    }
+
+    /// `e^scaled` for a [`scaled`](Self::scaled) logit: the exponential both the sampler and
+    /// the VJP use.
+    #[inline(always)]
+    pub(crate) fn exp(scaled: S) -> S {
+        S::exp_nonpositive(scaled)
+    }
+
+    /// [`exp`](Self::exp), added to the sum of the exponentials.
+    #[inline(always)]
+    pub(crate) fn exp_and_accumulate(scaled: S, sum: &mut S::ExpSum) -> S {
+        S::exp_nonpositive_and_accumulate(scaled, sum)
     }
 }
 
@@ -226,7 +246,7 @@ fn normalise<S: Scalar>(
     for (k, slot) in buf.iter_mut().enumerate() {
         if available(k) {
             let scaled = tempered.scaled(*slot);
-            let e = S::exp_and_accumulate(scaled, &mut sum);
+            let e = Tempered::exp_and_accumulate(scaled, &mut sum);
             *slot = if log_space { scaled } else { e };
         }
     }

@@ -389,3 +389,32 @@ fn argmax_perturbed_refuses_infinite_noise() {
         Err(Error::Nan { index: 1 })
     );
 }
+
+/// The VJP sums its λ-gradient in the same pass as its writes only when an a-priori bound says
+/// the result is finite; where the bound cannot say so it takes a pass of its own and refuses
+/// before writing. Both sides of that decision, at `K = 4096` with upstream values near
+/// `f32::MAX / 4` (half the mass on one action, half spread over the others `ln 4095` below):
+/// `|Σ| ≈ 4.15 max|v|`.
+#[test]
+fn vjp_lambda_gradient_near_overflow_matches_the_oracle() {
+    let k = 4096;
+    let a = (k as f32 - 1.0).ln();
+    let logits: Vec<f32> = (0..k).map(|i| if i == 0 { 0.0 } else { -a }).collect();
+    let noise = vec![0.0f32; k];
+    let t = Temperature::new(1.0f32).unwrap();
+    for (divisor, overflows) in [(4.1f32, true), (5.0, false), (1e6, false)] {
+        let largest = f32::MAX / divisor;
+        let upstream: Vec<f32> = (0..k)
+            .map(|i| if i == 0 { largest } else { -largest })
+            .collect();
+        let (mut v, mut expected_v) = (upstream.clone(), upstream.clone());
+        let found = reparam::concrete(&logits, None, &noise, t, &mut v);
+        let expected = oracle::concrete_vjp(&logits, None, &noise, t, &mut expected_v, true);
+        assert_eq!(found.map(f32::to_bits), expected.map(f32::to_bits));
+        assert_eq!(found.is_err(), overflows, "{divisor}: {found:?}");
+        assert!(same_bits(&v, &expected_v));
+        if overflows {
+            assert!(same_bits(&v, &upstream), "a refused call wrote its output");
+        }
+    }
+}

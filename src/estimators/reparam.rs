@@ -77,6 +77,10 @@ pub(crate) struct ConcreteSample<'a, S: Scalar> {
     inv_sum: S,
 }
 
+/// Above this many logits the fused λ-gradient pass is not used (its overflow bound assumes
+/// `(1 + 2^-24)^(2K + 2) <= 2`).
+const FUSED_LIMIT: usize = 1 << 20;
+
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
     pub(crate) fn new(
@@ -97,11 +101,21 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Self {
-        let perturbed = noise
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &g)| support.effective(i).map(|theta| (i, theta + g)));
-        let tempered = Tempered::new(perturbed, temperature);
+        let tempered = if support.is_plain() {
+            let shift = support.shift();
+            let perturbed = support
+                .logits()
+                .iter()
+                .zip(noise)
+                .map(|(&logit, &g)| (logit - shift) + g);
+            Tempered::new(perturbed.enumerate(), temperature)
+        } else {
+            let perturbed = noise
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &g)| support.effective(i).map(|theta| (i, theta + g)));
+            Tempered::new(perturbed, temperature)
+        };
         let mut relaxed = Self {
             support,
             noise,
@@ -111,13 +125,31 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         };
         // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
         let mut sum = S::exp_sum_new();
-        for i in 0..relaxed.len() {
-            if let Some(s) = relaxed.scaled(i) {
-                S::exp_and_accumulate(s, &mut sum);
+        relaxed.each(noise.iter(), |scaled, _| {
+            if let Some(s) = scaled {
+                Tempered::exp_and_accumulate(s, &mut sum);
             }
-        }
+        });
         relaxed.inv_sum = S::exp_sum_recip(sum);
         relaxed
+    }
+
+    /// Calls `f` with the scaled logit `(z_i − max)/λ` of each action in index order (`None`
+    /// if masked), alongside the items of `with` (one per action): without a mask check per
+    /// action when nothing is masked.
+    #[inline(always)]
+    fn each<T>(&self, with: impl Iterator<Item = T>, mut f: impl FnMut(Option<S>, T)) {
+        if self.support.is_plain() {
+            let shift = self.support.shift();
+            let logits = self.support.logits().iter().zip(self.noise);
+            for ((&logit, &g), item) in logits.zip(with) {
+                f(Some(self.tempered.scaled((logit - shift) + g)), item);
+            }
+        } else {
+            for (i, item) in with.enumerate() {
+                f(self.scaled(i), item);
+            }
+        }
     }
 
     /// `(z_i − max)/λ` as the sampler computes it; `None` if masked.
@@ -131,7 +163,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// `y_i` from its scaled logit.
     #[inline(always)]
     fn y_of_scaled(&self, s: S) -> S {
-        s.exp() * self.inv_sum
+        Tempered::exp(s) * self.inv_sum
     }
 
     /// The coordinate `y_i` (0 if masked).
@@ -139,19 +171,15 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         self.scaled(i).map_or(S::ZERO, |s| self.y_of_scaled(s))
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.support.len()
-    }
-
     /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
-    /// `4·max|v_i|/λ` must be finite.
-    fn check_upstream(&self, v: &[S]) -> Result<(), Error> {
+    /// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
+    fn check_upstream(&self, v: &[S]) -> Result<S, Error> {
         self.support.same_len(v.len())?;
         finite(v)?;
         let largest = v.iter().fold(S::ZERO, |largest, vi| largest.max(vi.abs()));
         let four = S::from_i32(4);
         if (four * largest / self.lambda).is_finite() {
-            Ok(())
+            Ok(largest)
         } else {
             Err(Error::NonFiniteUpdate)
         }
@@ -160,47 +188,100 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// `⟨v, y⟩`, after the checks of [`check_upstream`](Self::check_upstream).
     pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
         self.check_upstream(v)?;
-        Ok(self.inner_and_mean(v).0)
-    }
-
-    /// `⟨v, y⟩` and `⟨s, y⟩` (the scaled logits' mean), in one pass. Masked actions add
-    /// nothing (`v_i · 0` would add a zero to a sum that is never `-0`).
-    fn inner_and_mean(&self, v: &[S]) -> (S, S) {
         let mut inner = S::ZERO;
-        let mut mean_scaled = S::ZERO;
-        for (i, &vi) in v.iter().enumerate() {
-            if let Some(s) = self.scaled(i) {
-                let y = self.y_of_scaled(s);
-                inner += vi * y;
-                mean_scaled += y * s;
+        self.each(v.iter(), |scaled, &vi| {
+            if let Some(s) = scaled {
+                inner += vi * self.y_of_scaled(s);
             }
-        }
-        (inner, mean_scaled)
+        });
+        Ok(inner)
     }
 
     /// Overwrites `v` with `∂f/∂θ`; returns `∂f/∂λ` if asked for (else 0). Nothing is written
     /// on error.
+    ///
+    /// Three passes over the exponentials: their sum (at construction); `⟨v, y⟩` and
+    /// `⟨s, y⟩`; then the λ-gradient's sum and the writes together, when its result is known
+    /// in advance to be finite (see [`lambda_gradient_is_finite`](Self::lambda_gradient_is_finite)).
+    /// Otherwise the λ-gradient takes a pass of its own and is checked before anything is
+    /// written. Masked actions add nothing to the sums (`v_i · 0` would add a zero to a sum
+    /// that is never `-0`).
     pub(crate) fn vjp_in_place(&self, v: &mut [S], with_lambda: bool) -> Result<S, Error> {
-        self.check_upstream(v)?;
-        let (inner, mean_scaled) = self.inner_and_mean(v);
-        let d_lambda = if with_lambda {
-            let mut total = S::ZERO;
-            for (i, &vi) in v.iter().enumerate() {
-                if let Some(s) = self.scaled(i) {
-                    total += vi * self.y_of_scaled(s) * (s - mean_scaled);
-                }
+        let largest = self.check_upstream(v)?;
+        let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
+        let (mut spread, mut mass) = (S::ZERO, S::ZERO);
+        self.each(v.iter(), |scaled, &vi| {
+            if let Some(s) = scaled {
+                let y = self.y_of_scaled(s);
+                inner += vi * y;
+                mean_scaled += y * s;
+                spread -= y * s;
+                mass += y;
             }
-            let d_lambda = -total / self.lambda;
-            if !d_lambda.is_finite() {
+        });
+        let lambda = self.tempered.lambda();
+        let term = |vi: S, y: S, s: S| vi * y * (s - mean_scaled);
+        let fused =
+            !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
+        let mut total = S::ZERO;
+        if !fused {
+            self.each(v.iter(), |scaled, &vi| {
+                if let Some(s) = scaled {
+                    total += term(vi, self.y_of_scaled(s), s);
+                }
+            });
+            if !(-total / self.lambda).is_finite() {
                 return Err(Error::NonFiniteUpdate);
             }
-            d_lambda
-        } else {
-            S::ZERO
-        };
-        for (i, vi) in v.iter_mut().enumerate() {
-            *vi = (self.y(i) * (*vi - inner)).div_by(self.tempered.lambda());
         }
-        Ok(d_lambda)
+        self.each(v.iter_mut(), |scaled, vi| {
+            let y = match scaled {
+                Some(s) => {
+                    let y = self.y_of_scaled(s);
+                    if fused && with_lambda {
+                        total += term(*vi, y, s);
+                    }
+                    y
+                }
+                None => S::ZERO,
+            };
+            *vi = (y * (*vi - inner)).div_by(lambda);
+        });
+        if !with_lambda {
+            return Ok(S::ZERO);
+        }
+        let d_lambda = -total / self.lambda;
+        if d_lambda.is_finite() {
+            Ok(d_lambda)
+        } else {
+            Err(Error::NonFiniteUpdate)
+        }
+    }
+
+    /// Whether `∂f/∂λ = −Σ_i v_i y_i (s_i − m)/λ` is certain to be finite, from the first pass's
+    /// `spread = Σ y_i |s_i|`, `mean = m` and `mass = Σ y_i` (all as rounded), so that it can be
+    /// summed in the same pass as the writes. Always in fixed point, which saturates.
+    ///
+    /// With `L = max|v_i|` and unit roundoff `u = 2^-24`: each term is at most
+    /// `L y_i (|s_i| + |m|)(1 + u)^3`, the rounded sum of `K` of them at most `(1 + u)^(K-1)` times
+    /// the sum of their magnitudes, and the rounded `spread` and `mass` (sums of non-negative
+    /// terms) at least `(1 − u)^K` times the exact ones; so
+    /// `|Σ| <= L (spread + |m| mass) (1 + u)^(K+2) / (1 − u)^K <= 2 L (spread + |m| mass)` for
+    /// `K <= 2^20`. If that bound over λ, computed with four more roundings, is at most
+    /// `MAX / 4`, the quotient is below `MAX`.
+    fn lambda_gradient_is_finite(&self, largest: S, spread: S, mean: S, mass: S) -> bool {
+        if S::SATURATES {
+            return true;
+        }
+        if self.len() > FUSED_LIMIT {
+            return false;
+        }
+        let two = S::from_i32(2);
+        let bound = two * largest * (spread + mean.abs() * mass) / self.lambda;
+        bound.is_finite() && bound <= S::MAX / S::from_i32(4)
+    }
+
+    fn len(&self) -> usize {
+        self.support.len()
     }
 }

@@ -10,20 +10,20 @@
 //! ever see arguments in a narrow range: `ln t` and `ln(1 - t)` for `t ∈ [2^-33, 1/2]`, then
 //! `ln E` for the exponential variate `E ∈ [2^-33, 22.87]`, all positive normal numbers. So
 //! the kernels here are `libm`'s `logf` and `log1pf` (FreeBSD's `e_logf.c`, `s_log1pf.c`)
-//! with the branches for zero, negative, subnormal, infinite, NaN and large arguments removed
-//! and the remaining cases chosen by selects, sharing one polynomial: the same operations in
-//! the same order, hence the same bits. [`exp`](Scalar::exp) does the same with `expf` for
+//! with the branches for zero, negative, subnormal, infinite, NaN and large arguments removed,
+//! sharing one polynomial: the same operations in the same order, hence the same bits. [`exp`](Scalar::exp) does the same with `expf` for
 //! `x <= 0` (the samplers' only use). The unit tests below prove the identity with `libm` at
 //! every argument the noise kernels can see (every `t` and every `E` from every word) and at
 //! every `x <= 0`.
 //!
 //! # Noise bounds
 //! [`gumbel_bracket`](super::sealed::Sealed::gumbel_bracket) reads the least and greatest
-//! Gumbel variate over all words that share a word's top [`BRACKET_BITS`] bits from a table
+//! Gumbel variate over all words that share a word's top
+//! [`BRACKET_BITS`](super::BRACKET_BITS) bits from a table of bucket edges
 //! (`float/gumbel_brackets.rs`), generated and proven by evaluating the kernel at every `t` of
-//! every such bucket.
+//! every bucket.
 
-use super::{BRACKET_BITS, Scalar, sealed::Sealed};
+use super::{Scalar, bracket_indices, sealed::Sealed};
 
 mod gumbel_brackets;
 
@@ -70,43 +70,122 @@ fn log_tail(k: i32, f: f32, c: f32) -> f32 {
 /// `libm::logf(x)` for a positive normal `x`, without the special cases.
 #[inline(always)]
 fn ln_normal(x: f32) -> f32 {
+    let (k, f) = reduce(x);
+    log_tail(k, f, 0.0)
+}
+
+/// `logf`'s reduction of a positive normal `x` to `2^k (1 + f)`, `1 + f ∈ [√2/2, √2)`.
+#[inline(always)]
+fn reduce(x: f32) -> (i32, f32) {
     let ix = x.to_bits().wrapping_add(SQRT_HALF_OFFSET);
     let k = (ix >> 23) as i32 - 0x7f;
-    let f = f32::from_bits((ix & 0x007f_ffff) + 0x3f35_04f3) - 1.0;
-    log_tail(k, f, 0.0)
+    (k, f32::from_bits((ix & 0x007f_ffff) + 0x3f35_04f3) - 1.0)
+}
+
+/// `log1pf`'s threshold: `1 - t >= √2/2` (`t <= 1 - √2/2`) keeps `f = -t` unreduced.
+const NEAR_LIMIT: u32 = 0x3e95_f619;
+/// `log1pf` returns its argument below 2^-24.
+const TINY_LIMIT: u32 = 0x3380_0000;
+
+/// `log1pf`'s reduction of `1 - t` for `t > 1 - √2/2`: `(k, f, c)` with the correction `c`.
+#[inline(always)]
+fn reduce_1m(t: f32) -> (i32, f32, f32) {
+    let x = -t;
+    let u = 1.0 + x;
+    let (k, f) = reduce(u);
+    // libm's `k < 2` correction, divided by u.
+    (k, f, (x - (u - 1.0)) / u)
 }
 
 /// `libm::log1pf(-t)` for `t ∈ [2^-33, 1/2]`, without the special cases: `libm`'s three
 /// remaining cases (`t < 2^-24`: `-t` itself; `1 - t >= √2/2`: the polynomial at `f = -t`;
-/// otherwise `1 - t` reduced, with a correction term) chosen by selects.
+/// otherwise `1 - t` reduced, with a correction term), by branches.
 #[inline(always)]
 fn ln_1m(t: f32) -> f32 {
-    let x = -t;
-    let ix = x.to_bits();
-    let u = 1.0 + x;
-    let iu = u.to_bits().wrapping_add(SQRT_HALF_OFFSET);
-    let far = ix > 0xbe95_f619;
-    let k = if far { (iu >> 23) as i32 - 0x7f } else { 0 };
-    let c = if far { (x - (u - 1.0)) / u } else { 0.0 };
-    let f = if far {
-        f32::from_bits((iu & 0x007f_ffff) + 0x3f35_04f3) - 1.0
+    if t.to_bits() < TINY_LIMIT {
+        return -t;
+    }
+    if t.to_bits() <= NEAR_LIMIT {
+        return log_tail(0, -t, 0.0);
+    }
+    let (k, f, c) = reduce_1m(t);
+    log_tail(k, f, c)
+}
+
+/// [`ln_1m`] by selects: every case's reduction is computed and the one that applies chosen,
+/// so no branch depends on the random word.
+#[inline(always)]
+fn ln_1m_branch_free(t: f32) -> f32 {
+    let (k, f, c) = select_1m(t);
+    let tail = log_tail(k, f, c);
+    if t.to_bits() < TINY_LIMIT { -t } else { tail }
+}
+
+/// `log1pf(-t)`'s `(k, f, c)` for the polynomial (the tiny case aside), by selects.
+#[inline(always)]
+fn select_1m(t: f32) -> (i32, f32, f32) {
+    let far = reduce_1m(t);
+    if t.to_bits() > NEAR_LIMIT {
+        far
     } else {
-        x
+        (0, -t, 0.0)
+    }
+}
+
+/// `ln U` for the `U` that `(upper, t)` stands for, branch-free: the reduction of `logf(t)`
+/// or of `log1pf(-t)` chosen by selects, then the shared polynomial once.
+#[inline(always)]
+fn ln_u_branch_free(upper: bool, t: f32) -> f32 {
+    let (k_lower, f_lower) = reduce(t);
+    let upper_case = select_1m(t);
+    let (k, f, c) = if upper {
+        upper_case
+    } else {
+        (k_lower, f_lower, 0.0)
     };
     let tail = log_tail(k, f, c);
-    if ix << 1 < 0x3380_0000 << 1 { x } else { tail }
+    if upper && t.to_bits() < TINY_LIMIT {
+        -t
+    } else {
+        tail
+    }
+}
+
+/// `ln U` for the `U` that `(upper, t)` stands for, by a branch on the half.
+#[inline(always)]
+fn ln_u_branching(upper: bool, t: f32) -> f32 {
+    if upper { ln_1m(t) } else { ln_normal(t) }
+}
+
+/// `ln U`, the kernel's first logarithm, in the form that is cheaper on the target (the same
+/// bits either way; the unit tests check both against `libm`): a branch on the random word's
+/// top bit costs a misprediction half the time on a core that speculates, but is one cheap
+/// instruction on a Cortex-M, where computing both cases would cost a second reduction (and,
+/// without an FPU, a software division).
+#[inline(always)]
+fn ln_u(upper: bool, t: f32) -> f32 {
+    if cfg!(target_arch = "arm") {
+        ln_u_branching(upper, t)
+    } else {
+        ln_u_branch_free(upper, t)
+    }
 }
 
 /// `-ln U` for the `U` that `(upper, t)` stands for.
 #[inline(always)]
 fn exponential_from_parts(upper: bool, t: f32) -> f32 {
-    if upper { -ln_1m(t) } else { -ln_normal(t) }
+    -ln_u(upper, t)
 }
 
 /// `ln U - ln(1 - U)` for the `U` that `(upper, t)` stands for.
 #[inline(always)]
 fn logistic_from_parts(upper: bool, t: f32) -> f32 {
-    let magnitude = ln_1m(t) - ln_normal(t);
+    let ln_1m = if cfg!(target_arch = "arm") {
+        ln_1m(t)
+    } else {
+        ln_1m_branch_free(t)
+    };
+    let magnitude = ln_1m - ln_normal(t);
     if upper { magnitude } else { -magnitude }
 }
 
@@ -119,14 +198,20 @@ const P2: f32 = f32::from_bits(0xbb35_5215);
 /// 2^-64: the second half of the scaling by `2^k` (see [`exp_nonpositive`]).
 const TWO_POW_NEG_64: f32 = f32::from_bits((127 - 64) << 23);
 
-/// `libm::expf(x)` for `x <= 0` (`-0` and `-inf` included), without branches: `libm`'s cases
-/// (`|x| <= 2^-14`: `1 + x`; `x <= -103.97`: 0; otherwise the reduction to
-/// `2^k e^r`) chosen by selects. `libm` scales by `2^k` with `scalbnf`, which for the
-/// subnormal results multiplies by `2^-102` (exact) and then rounds once; multiplying by
-/// `2^(k+64)` (exact: the result stays normal) and then by `2^-64` rounds the same value once.
+/// `libm::expf(x)` for `x <= 0` (`-0` and `-inf` included), without the special cases:
+/// `libm`'s cases (`|x| <= 2^-14`: `1 + x`; `x <= -103.97`: 0; otherwise the reduction to
+/// `2^k e^r`). `libm` scales by `2^k` with `scalbnf`, which for the subnormal results
+/// multiplies by `2^-102` (exact) and then rounds once; multiplying by `2^(k+64)` (exact: the
+/// result stays normal) and then by `2^-64` rounds the same value once.
 #[inline(always)]
 fn exp_nonpositive(x: f32) -> f32 {
     let hx = x.to_bits() & 0x7fff_ffff;
+    if hx <= 0x3900_0000 {
+        return 1.0 + x;
+    }
+    if hx >= 0x42cf_f1b5 {
+        return 0.0;
+    }
     let k = if hx > 0x3f85_1592 {
         (INV_LN2 * x - 0.5) as i32
     } else if hx > 0x3eb1_7218 {
@@ -141,24 +226,32 @@ fn exp_nonpositive(x: f32) -> f32 {
     let rr = r * r;
     let c = r - rr * (P1 + rr * P2);
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // k >= -150 wherever this is selected, so the exponent field stays in range.
+    // k >= -150 here, so the exponent field is in range.
     let scale = f32::from_bits((k.wrapping_add(0x7f + 64) as u32 & 0xff) << 23);
-    let scaled = y * scale * TWO_POW_NEG_64;
-    if hx <= 0x3900_0000 {
-        1.0 + x
-    } else if hx >= 0x42cf_f1b5 {
-        0.0
-    } else {
-        scaled
-    }
+    y * scale * TWO_POW_NEG_64
 }
 
 impl Sealed for f32 {
+    const SATURATES: bool = false;
+
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
-        let bucket = (word >> (32 - BRACKET_BITS)) as usize & (gumbel_brackets::TABLE.len() - 1);
-        let [least, greatest] = gumbel_brackets::TABLE[bucket];
-        (least, greatest)
+        let (least, greatest) = bracket_indices(word);
+        (
+            gumbel_brackets::EDGES[least],
+            gumbel_brackets::EDGES[greatest],
+        )
+    }
+
+    #[inline(always)]
+    fn exp_nonpositive(x: f32) -> f32 {
+        exp_nonpositive(x)
+    }
+    #[inline(always)]
+    fn exp_nonpositive_and_accumulate(x: f32, acc: &mut f32) -> f32 {
+        let e = exp_nonpositive(x);
+        *acc += e;
+        e
     }
 
     type Divisor = f32;
@@ -323,6 +416,7 @@ mod tests {
     //! `x <= 0`.
 
     use super::*;
+    use crate::scalar::BRACKET_BITS;
 
     /// The words of bucket `p` of a half (all words whose bits below the top one start with the
     /// `BRACKET_BITS - 1` bits of `p`) give `t · 2^33 = (2m + 1)` for a range of `m`; every value
@@ -371,6 +465,15 @@ mod tests {
                 let libm_l = libm::log1pf(-t) - libm::logf(t);
                 let libm_l = if upper { libm_l } else { -libm_l };
                 assert_eq!(e.to_bits(), libm_e.to_bits(), "E at t = {t:e}, {upper}");
+                // Both forms of the first logarithm (the target picks one).
+                for ln_u in [ln_u_branching(upper, t), ln_u_branch_free(upper, t)] {
+                    assert_eq!(
+                        (-ln_u).to_bits(),
+                        libm_e.to_bits(),
+                        "ln U at {t:e}, {upper}"
+                    );
+                }
+                assert_eq!(ln_1m(t).to_bits(), ln_1m_branch_free(t).to_bits(), "{t:e}");
                 assert_eq!(g.to_bits(), (-libm::logf(libm_e)).to_bits(), "G at {t:e}");
                 assert_eq!(l.to_bits(), libm_l.to_bits(), "L at t = {t:e}, {upper}");
                 bracket = [bracket[0].min(g), bracket[1].max(g)];
@@ -434,42 +537,39 @@ mod tests {
         assert_eq!(f64::from(f32::logistic_from_word(0)), logistic.0);
         assert_eq!(f64::from(f32::logistic_from_word(1 << 31)), logistic.1);
 
-        // The bracket table is exactly the least and greatest value of each bucket.
+        // The edge table is exactly the least and greatest value of each bucket.
         let brackets: Vec<[f32; 2]> = lower.brackets.into_iter().chain(upper.brackets).collect();
+        let edges = crate::scalar::bracket_edges(&brackets);
         if std::env::var_os("GUMBEL_BLESS").is_some() {
-            bless(&brackets);
+            bless(&edges);
         }
-        assert_eq!(brackets.len(), gumbel_brackets::TABLE.len());
-        for (b, (found, pinned)) in brackets.iter().zip(&gumbel_brackets::TABLE).enumerate() {
-            assert_eq!(
-                found.map(f32::to_bits),
-                pinned.map(f32::to_bits),
-                "bucket {b}: regenerate with GUMBEL_BLESS=1 cargo test --lib"
-            );
-            let word = (b as u32) << (32 - BRACKET_BITS);
-            assert_eq!(f32::gumbel_bracket(word), (pinned[0], pinned[1]));
-            assert_eq!(
-                f32::gumbel_bracket(word | (u32::MAX >> BRACKET_BITS)),
-                (pinned[0], pinned[1])
-            );
+        assert_eq!(
+            edges.iter().map(|e| e.to_bits()).collect::<Vec<_>>(),
+            gumbel_brackets::EDGES.map(f32::to_bits),
+            "regenerate with GUMBEL_BLESS=1 cargo test --lib"
+        );
+        let mut tight = 0;
+        for (b, bracket) in brackets.iter().enumerate() {
+            let word = (b as u32) << (32 - crate::scalar::BRACKET_BITS);
+            let (least, greatest) = f32::gumbel_bracket(word);
+            assert!(least <= bracket[0] && greatest >= bracket[1], "bucket {b}");
+            tight += usize::from(least == bracket[0] && greatest == bracket[1]);
         }
+        // Neighbouring buckets share their boundary value, so every bracket is exactly its
+        // bucket's least and greatest variate.
+        assert_eq!(tight, brackets.len());
     }
 
     /// Rewrites `float/gumbel_brackets.rs` from the exhaustive walk.
-    fn bless(brackets: &[[f32; 2]]) {
+    fn bless(edges: &[f32]) {
         let mut text = String::from(
             "//! Generated by `GUMBEL_BLESS=1 cargo test --lib -- float::tests`; do not edit.\n\n\
-             use super::BRACKET_BITS;\n\n\
-             /// `[least, greatest]` Gumbel variate of `f32::gumbel_from_word` over the words of each\n\
-             /// bucket of the top `BRACKET_BITS` bits, in bucket order.\n",
+             use crate::scalar::BRACKET_EDGES;\n\n\
+             /// The bucket edges of `f32::gumbel_from_word`, in the order of `scalar::bracket_indices`.\n",
         );
-        text += "pub(super) const TABLE: [[f32; 2]; 1 << BRACKET_BITS] = [\n";
-        for (b, [lo, hi]) in brackets.iter().enumerate() {
-            text += &format!(
-                "    [f32::from_bits({:#010x}), f32::from_bits({:#010x})], // {b}: [{lo:.6}, {hi:.6}]\n",
-                lo.to_bits(),
-                hi.to_bits()
-            );
+        text += "pub(super) const EDGES: [f32; BRACKET_EDGES] = [\n";
+        for e in edges {
+            text += &format!("    f32::from_bits({:#010x}), // {e:.6}\n", e.to_bits());
         }
         text += "];\n";
         let path = concat!(
