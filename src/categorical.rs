@@ -82,7 +82,7 @@ pub fn sample_with_noise<S: Scalar, R: Rng + ?Sized>(
     let support = support(logits, allowed)?;
     support.same_len(noise.len())?;
     noise::fill_gumbel(rng, noise);
-    Ok(best(&support, noise))
+    Ok(best(&support, noise.iter().copied()))
 }
 
 /// [`sample_with_noise`] for a const-generic array: returns the index and the noise.
@@ -107,7 +107,7 @@ pub fn argmax_perturbed<S: Scalar>(
     let support = support(logits, allowed)?;
     support.same_len(noise.len())?;
     finite(noise)?;
-    Ok(best(&support, noise))
+    Ok(best(&support, noise.iter().copied()))
 }
 
 /// The lazy Gumbel-max (see the [module documentation](self)) on validated logits: draws one
@@ -212,10 +212,10 @@ fn lazy_argmax<S: Scalar>(candidates: impl Iterator<Item = (Option<S>, GumbelWor
     leader.index
 }
 
-/// The argmax of effective logit plus noise (one value per logit, finite), first index on
-/// ties.
-#[inline]
-fn best<S: Scalar>(support: &Support<S>, noise: &[S]) -> usize {
+/// The argmax of effective logit plus noise (one finite value per logit, each consumed), first
+/// index on ties.
+#[inline(always)]
+fn best<S: Scalar>(support: &Support<S>, noise: impl Iterator<Item = S>) -> usize {
     if support.is_plain() {
         // The common case, in one tight loop. Its values and decisions are the general loop's:
         // a value of `LN_ZERO` (`-inf` from a logit too far below the largest, or saturated in
@@ -224,7 +224,7 @@ fn best<S: Scalar>(support: &Support<S>, noise: &[S]) -> usize {
         let shift = support.shift();
         let mut best_index = 0;
         let mut best_value = S::LN_ZERO;
-        for (k, (&logit, &g)) in support.logits().iter().zip(noise).enumerate() {
+        for (k, (&logit, g)) in support.logits().iter().zip(noise).enumerate() {
             let value = (logit - shift) + g;
             if value > best_value {
                 best_index = k;
@@ -235,7 +235,7 @@ fn best<S: Scalar>(support: &Support<S>, noise: &[S]) -> usize {
     }
     let mut best_index = None;
     let mut best_value = S::ZERO;
-    for (k, &g) in noise.iter().enumerate() {
+    for (k, g) in noise.enumerate() {
         if let Some(effective) = support.effective(k) {
             let value = effective + g;
             if best_index.is_none() || value > best_value {

@@ -208,28 +208,85 @@ fn softmax_in_place<S: Scalar>(
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
-    // Pass 1: perturbed logits z (over the noise), their maximum and its first index.
+    let tempered = perturb_in_place(support, temperature, buf);
+    if support.is_plain() {
+        normalise(&tempered, buf, log_space, |_| true)
+    } else {
+        normalise(&tempered, buf, log_space, |k| {
+            support.effective(k).is_some()
+        })
+    }
+}
+
+/// Pass 1 over `buf` (noise on entry, perturbed logits `z` of the available actions on exit):
+/// their maximum and its first index.
+#[inline(always)]
+fn perturb_in_place<S: Scalar>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+) -> Tempered<S> {
     if support.is_plain() {
         let shift = support.shift();
-        let perturbed =
-            buf.iter_mut()
-                .zip(support.logits())
-                .enumerate()
-                .map(|(k, (slot, &logit))| {
-                    *slot = (logit - shift) + *slot;
-                    (k, *slot)
-                });
-        let tempered = Tempered::new(perturbed, temperature);
-        normalise(&tempered, buf, log_space, |_| true)
+        let slots = buf.iter_mut().zip(support.logits());
+        let perturbed = slots.enumerate().map(|(k, (slot, &logit))| {
+            *slot = (logit - shift) + *slot;
+            (k, *slot)
+        });
+        Tempered::new(perturbed, temperature)
     } else {
         let perturbed = buf.iter_mut().enumerate().filter_map(|(k, slot)| {
             *slot = support.effective(k)? + *slot;
             Some((k, *slot))
         });
-        let tempered = Tempered::new(perturbed, temperature);
-        normalise(&tempered, buf, log_space, |k| {
+        Tempered::new(perturbed, temperature)
+    }
+}
+
+/// The sampler's sample and the scaled logits behind it, for the VJP: `buf` holds the noise on
+/// entry and the scaled logits `s_k = (z_k − max)/λ` on exit, `probabilities` the sample `y_k`
+/// (both exactly 0 where masked). The same steps as [`sample`], so `y` is its sample bit for bit.
+pub(crate) fn softmax_keeping_scaled<S: Scalar>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+    probabilities: &mut [S],
+) -> Tempered<S> {
+    let tempered = perturb_in_place(support, temperature, buf);
+    if support.is_plain() {
+        keep_scaled(&tempered, buf, probabilities, |_| true);
+    } else {
+        keep_scaled(&tempered, buf, probabilities, |k| {
             support.effective(k).is_some()
-        })
+        });
+    }
+    tempered
+}
+
+/// Passes 2 and 3 of [`softmax_keeping_scaled`].
+#[inline(always)]
+fn keep_scaled<S: Scalar>(
+    tempered: &Tempered<S>,
+    buf: &mut [S],
+    probabilities: &mut [S],
+    available: impl Fn(usize) -> bool,
+) {
+    let mut sum = S::exp_sum_new();
+    for (k, (slot, p)) in buf.iter_mut().zip(probabilities.iter_mut()).enumerate() {
+        if available(k) {
+            let scaled = tempered.scaled(*slot);
+            *p = Tempered::exp_and_accumulate(scaled, &mut sum);
+            *slot = scaled;
+        } else {
+            *p = S::ZERO;
+            *slot = S::ZERO;
+        }
+    }
+    let inv_sum = S::exp_sum_recip(sum);
+    for (k, p) in probabilities.iter_mut().enumerate() {
+        if available(k) {
+            *p *= inv_sum;
+        }
     }
 }
 

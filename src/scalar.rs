@@ -82,6 +82,10 @@ pub(crate) mod sealed {
         /// from a table proven by an exhaustive unit test.
         fn gumbel_bracket(word: u32) -> (Self, Self);
 
+        /// [`gumbel_from_word`](super::Scalar::gumbel_from_word), inlined: for the loops that
+        /// fill a buffer with noise.
+        fn gumbel_inline(word: u32) -> Self;
+
         /// `e^x` for `x <= 0`, exactly what [`exp`](super::Scalar::exp) returns there
         /// (unspecified above 0).
         fn exp_nonpositive(x: Self) -> Self;

@@ -221,16 +221,14 @@ pub(crate) fn same_len(expected: usize, found: usize) -> Result<(), Error> {
 
 /// Every value finite: the first NaN is [`Error::Nan`], the first infinity
 /// [`Error::NotFinite`], each with its index.
+#[inline]
 pub(crate) fn finite<S: Scalar>(values: &[S]) -> Result<(), Error> {
-    for (index, v) in values.iter().enumerate() {
-        if v.is_nan() {
-            return Err(Error::Nan { index });
-        }
-        if !v.is_finite() {
-            return Err(Error::NotFinite { index });
-        }
+    // One test per value; which error only once one fails.
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(index) if values.get(index).is_some_and(|v| v.is_nan()) => Err(Error::Nan { index }),
+        Some(index) => Err(Error::NotFinite { index }),
     }
-    Ok(())
 }
 
 /// One scalar argument finite ([`Error::Nan`] / [`Error::NotFinite`] with index 0).

@@ -28,7 +28,7 @@
 //! value → [`Error::Nan`] / [`Error::NotFinite`]; a gradient that would overflow (a tiny λ with
 //! a large upstream gradient) → [`Error::NonFiniteUpdate`]. On error nothing is written.
 
-use crate::concrete::Tempered;
+use crate::concrete::{Tempered, softmax_keeping_scaled};
 use crate::scalar::sigmoid;
 use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature, binary as binary_sampler};
@@ -42,7 +42,8 @@ pub fn concrete<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<S, Error> {
-    ConcreteSample::new(logits, allowed, noise, temperature)?.vjp_in_place(upstream, true)
+    let support = ConcreteSample::check(logits, allowed, noise)?;
+    ConcreteSample::validated(support, noise, temperature).vjp_in_place(upstream, true)
 }
 
 /// The VJP of a binary Concrete sample `x = σ((logit + noise)/λ)` for an upstream `v = ∂f/∂x`:
@@ -66,16 +67,26 @@ pub fn binary<S: Scalar>(
     }
 }
 
-/// A Concrete sample that is never stored: validated inputs, the tempered softmax of the
-/// sampler ([`Tempered`]: the maximum perturbed logit and λ) and the normaliser, from which any
-/// coordinate `y_i` is recomputed on demand, by the sampler's own kernel.
+/// A Concrete sample, validated, from which any coordinate `y_i` is available: by the
+/// sampler's own kernel ([`Tempered`]). Up to [`CACHED`] actions the sample and its scaled
+/// logits are computed once ([`softmax_keeping_scaled`]) and kept; beyond, only the maximum and
+/// the normaliser are kept and each coordinate is recomputed when needed.
 pub(crate) struct ConcreteSample<'a, S: Scalar> {
     support: Support<'a, S>,
     noise: &'a [S],
     tempered: Tempered<S>,
     lambda: S,
+    /// `1/Σ e^{s_i}` (beyond [`CACHED`] actions).
     inv_sum: S,
+    /// Up to [`CACHED`] actions: the scaled logits `s_i` and the sample `y_i` (0 where
+    /// masked).
+    kept: Option<([S; CACHED], [S; CACHED])>,
 }
+
+/// Up to how many actions a [`ConcreteSample`] keeps its sample and scaled logits (128 bytes
+/// of stack in either scalar): the small `K` of a microcontroller's decisions, where every
+/// exponential is then computed once instead of once per pass.
+const CACHED: usize = 16;
 
 /// Above this many logits the fused λ-gradient pass is not used (its overflow bound assumes
 /// `(1 + 2^-24)^(2K + 2) <= 2`).
@@ -83,24 +94,59 @@ const FUSED_LIMIT: usize = 1 << 20;
 
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
+    #[inline(always)]
     pub(crate) fn new(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Result<Self, Error> {
-        let support = support(logits, allowed)?;
-        support.same_len(noise.len())?;
-        finite(noise)?;
+        let support = Self::check(logits, allowed, noise)?;
         Ok(Self::validated(support, noise, temperature))
     }
 
+    /// The checks of [`new`](Self::new).
+    #[inline(always)]
+    fn check(
+        logits: &'a [S],
+        allowed: Option<&'a [bool]>,
+        noise: &[S],
+    ) -> Result<Support<'a, S>, Error> {
+        let support = support(logits, allowed)?;
+        support.same_len(noise.len())?;
+        finite(noise)?;
+        Ok(support)
+    }
+
     /// For noise already known to be finite and of the right length.
+    #[inline(always)]
     pub(crate) fn validated(
         support: Support<'a, S>,
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Self {
+        let lambda = temperature.get();
+        if noise.len() <= CACHED {
+            // Built in place (the kept arrays are not moved afterwards).
+            let mut relaxed = Self {
+                support,
+                noise,
+                tempered: Tempered::new(core::iter::empty(), temperature),
+                lambda,
+                inv_sum: S::ONE,
+                kept: Some(([S::ZERO; CACHED], [S::ZERO; CACHED])),
+            };
+            if let Some((scaled, y)) = &mut relaxed.kept
+                && let (Some(scaled), Some(y)) =
+                    (scaled.get_mut(..noise.len()), y.get_mut(..noise.len()))
+            {
+                for (slot, &g) in scaled.iter_mut().zip(noise) {
+                    *slot = g;
+                }
+                relaxed.tempered = softmax_keeping_scaled(&relaxed.support, temperature, scaled, y);
+            }
+            return relaxed;
+        }
         let tempered = if support.is_plain() {
             let shift = support.shift();
             let perturbed = support
@@ -120,8 +166,9 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
             support,
             noise,
             tempered,
-            lambda: temperature.get(),
+            lambda,
             inv_sum: S::ONE,
+            kept: None,
         };
         // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
         let mut sum = S::exp_sum_new();
@@ -160,7 +207,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         Some(self.tempered.scaled(theta + g))
     }
 
-    /// `y_i` from its scaled logit.
+    /// `y_i` from its scaled logit (beyond [`CACHED`] actions).
     #[inline(always)]
     fn y_of_scaled(&self, s: S) -> S {
         Tempered::exp(s) * self.inv_sum
@@ -168,7 +215,10 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
 
     /// The coordinate `y_i` (0 if masked).
     pub(crate) fn y(&self, i: usize) -> S {
-        self.scaled(i).map_or(S::ZERO, |s| self.y_of_scaled(s))
+        match &self.kept {
+            Some((_, y)) => y.get(i).copied().unwrap_or(S::ZERO),
+            None => self.scaled(i).map_or(S::ZERO, |s| self.y_of_scaled(s)),
+        }
     }
 
     /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
@@ -176,7 +226,15 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     fn check_upstream(&self, v: &[S]) -> Result<S, Error> {
         self.support.same_len(v.len())?;
         finite(v)?;
-        let largest = v.iter().fold(S::ZERO, |largest, vi| largest.max(vi.abs()));
+        // Finite, so the plain comparison is `max`.
+        let largest = v.iter().fold(S::ZERO, |largest, vi| {
+            let magnitude = vi.abs();
+            if magnitude > largest {
+                magnitude
+            } else {
+                largest
+            }
+        });
         let four = S::from_i32(4);
         if (four * largest / self.lambda).is_finite() {
             Ok(largest)
@@ -189,25 +247,79 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
         self.check_upstream(v)?;
         let mut inner = S::ZERO;
-        self.each(v.iter(), |scaled, &vi| {
-            if let Some(s) = scaled {
-                inner += vi * self.y_of_scaled(s);
+        match &self.kept {
+            Some((_, y)) => {
+                for (&vi, &yi) in v.iter().zip(y) {
+                    inner += vi * yi;
+                }
             }
-        });
+            None => self.each(v.iter(), |scaled, &vi| {
+                if let Some(s) = scaled {
+                    inner += vi * self.y_of_scaled(s);
+                }
+            }),
+        }
         Ok(inner)
     }
 
     /// Overwrites `v` with `∂f/∂θ`; returns `∂f/∂λ` if asked for (else 0). Nothing is written
     /// on error.
     ///
-    /// Three passes over the exponentials: their sum (at construction); `⟨v, y⟩` and
-    /// `⟨s, y⟩`; then the λ-gradient's sum and the writes together, when its result is known
-    /// in advance to be finite (see [`lambda_gradient_is_finite`](Self::lambda_gradient_is_finite)).
-    /// Otherwise the λ-gradient takes a pass of its own and is checked before anything is
-    /// written. Masked actions add nothing to the sums (`v_i · 0` would add a zero to a sum
-    /// that is never `-0`).
+    /// Passes over the sample: `⟨v, y⟩` and `⟨s, y⟩`; then the λ-gradient's sum and the
+    /// writes together, when its result is known in advance to be finite (see
+    /// [`lambda_gradient_is_finite`](Self::lambda_gradient_is_finite)); otherwise the
+    /// λ-gradient takes a pass of its own and is checked before anything is written. Masked
+    /// actions add nothing to the sums: their kept `y` and `s` are 0, and a zero added to a sum
+    /// that is never `-0` leaves it unchanged (as does skipping them, beyond [`CACHED`]).
     pub(crate) fn vjp_in_place(&self, v: &mut [S], with_lambda: bool) -> Result<S, Error> {
         let largest = self.check_upstream(v)?;
+        match &self.kept {
+            Some((scaled, y)) => self.kept_vjp(v, scaled, y, largest, with_lambda),
+            None => self.streamed_vjp(v, largest, with_lambda),
+        }
+    }
+
+    /// [`vjp_in_place`](Self::vjp_in_place) over the kept sample.
+    fn kept_vjp(
+        &self,
+        v: &mut [S],
+        scaled: &[S],
+        y: &[S],
+        largest: S,
+        with_lambda: bool,
+    ) -> Result<S, Error> {
+        let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
+        let (mut spread, mut mass) = (S::ZERO, S::ZERO);
+        for ((&vi, &yi), &si) in v.iter().zip(y).zip(scaled) {
+            inner += vi * yi;
+            mean_scaled += yi * si;
+            spread -= yi * si;
+            mass += yi;
+        }
+        let term = |vi: S, yi: S, si: S| vi * yi * (si - mean_scaled);
+        let fused =
+            !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
+        let mut total = S::ZERO;
+        if !fused {
+            for ((&vi, &yi), &si) in v.iter().zip(y).zip(scaled) {
+                total += term(vi, yi, si);
+            }
+            if !(-total / self.lambda).is_finite() {
+                return Err(Error::NonFiniteUpdate);
+            }
+        }
+        let lambda = self.tempered.lambda();
+        for ((vi, &yi), &si) in v.iter_mut().zip(y).zip(scaled) {
+            if fused && with_lambda {
+                total += term(*vi, yi, si);
+            }
+            *vi = (yi * (*vi - inner)).div_by(lambda);
+        }
+        self.lambda_gradient(total, with_lambda)
+    }
+
+    /// [`vjp_in_place`](Self::vjp_in_place), recomputing each coordinate in each pass.
+    fn streamed_vjp(&self, v: &mut [S], largest: S, with_lambda: bool) -> Result<S, Error> {
         let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
         let (mut spread, mut mass) = (S::ZERO, S::ZERO);
         self.each(v.iter(), |scaled, &vi| {
@@ -219,7 +331,6 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
                 mass += y;
             }
         });
-        let lambda = self.tempered.lambda();
         let term = |vi: S, y: S, s: S| vi * y * (s - mean_scaled);
         let fused =
             !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
@@ -234,6 +345,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
                 return Err(Error::NonFiniteUpdate);
             }
         }
+        let lambda = self.tempered.lambda();
         self.each(v.iter_mut(), |scaled, vi| {
             let y = match scaled {
                 Some(s) => {
@@ -247,6 +359,11 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
             };
             *vi = (y * (*vi - inner)).div_by(lambda);
         });
+        self.lambda_gradient(total, with_lambda)
+    }
+
+    /// `−total/λ`, or 0 if not asked for.
+    fn lambda_gradient(&self, total: S, with_lambda: bool) -> Result<S, Error> {
         if !with_lambda {
             return Ok(S::ZERO);
         }
@@ -273,15 +390,11 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         if S::SATURATES {
             return true;
         }
-        if self.len() > FUSED_LIMIT {
+        if self.support.len() > FUSED_LIMIT {
             return false;
         }
         let two = S::from_i32(2);
         let bound = two * largest * (spread + mean.abs() * mass) / self.lambda;
         bound.is_finite() && bound <= S::MAX / S::from_i32(4)
-    }
-
-    fn len(&self) -> usize {
-        self.support.len()
     }
 }

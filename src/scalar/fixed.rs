@@ -231,6 +231,11 @@ impl Sealed for Fixed {
     }
 
     #[inline(always)]
+    fn gumbel_inline(word: u32) -> Self {
+        Self::from_bits(kernels::gumbel_from_word(word))
+    }
+
+    #[inline(always)]
     fn exp_nonpositive(x: Self) -> Self {
         Scalar::exp(x)
     }

@@ -177,6 +177,13 @@ fn exponential_from_parts(upper: bool, t: f32) -> f32 {
     -ln_u(upper, t)
 }
 
+/// The Gumbel kernel, `-ln(-ln U)`.
+#[inline(always)]
+fn gumbel(word: u32) -> f32 {
+    let (upper, t) = split_word(word);
+    -ln_normal(exponential_from_parts(upper, t))
+}
+
 /// `ln U - ln(1 - U)` for the `U` that `(upper, t)` stands for.
 #[inline(always)]
 fn logistic_from_parts(upper: bool, t: f32) -> f32 {
@@ -241,6 +248,11 @@ impl Sealed for f32 {
             gumbel_brackets::EDGES[least],
             gumbel_brackets::EDGES[greatest],
         )
+    }
+
+    #[inline(always)]
+    fn gumbel_inline(word: u32) -> f32 {
+        gumbel(word)
     }
 
     #[inline(always)]
@@ -397,8 +409,7 @@ impl Scalar for f32 {
     }
     #[inline]
     fn gumbel_from_word(word: u32) -> Self {
-        let (upper, t) = split_word(word);
-        -ln_normal(exponential_from_parts(upper, t))
+        gumbel(word)
     }
     #[inline]
     fn logistic_from_word(word: u32) -> Self {
