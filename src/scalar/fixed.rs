@@ -244,14 +244,14 @@ impl Sealed for Fixed {
         Self::exp_and_accumulate(x, acc)
     }
 
-    type Divisor = Self;
+    type Divisor = kernels::Divisor;
     #[inline(always)]
-    fn divisor(d: Self) -> Self {
-        d
+    fn divisor(d: Self) -> kernels::Divisor {
+        kernels::divisor(d.bits())
     }
     #[inline(always)]
-    fn div_by(self, d: Self) -> Self {
-        self / d
+    fn div_by(self, d: kernels::Divisor) -> Self {
+        Self::from_bits(kernels::div_by(self.bits(), d))
     }
 }
 
