@@ -174,6 +174,12 @@ impl<S: Scalar> Tempered<S> {
         self.lambda
     }
 
+    /// `(z − max)/λ` before the clamp of [`scaled`](Self::scaled): at most 0, possibly `-inf`.
+    #[inline(always)]
+    pub(crate) fn scaled_unclamped(&self, z: S) -> S {
+        (z - self.max).div_by(self.lambda)
+    }
+
     /// `(z − max)/λ`, clamped to be finite; at most 0. (Never NaN: `z` and the maximum are
     /// finite or `-inf` and λ is finite and positive, so the clamp is [`Scalar::max`] with
     /// `LOWEST` without its NaN test.)
@@ -302,9 +308,16 @@ fn normalise<S: Scalar>(
     let mut sum = S::exp_sum_new();
     for (k, slot) in buf.iter_mut().enumerate() {
         if available(k) {
-            let scaled = tempered.scaled(*slot);
-            let e = Tempered::exp_and_accumulate(scaled, &mut sum);
-            *slot = if log_space { scaled } else { e };
+            if log_space {
+                let scaled = tempered.scaled(*slot);
+                Tempered::exp_and_accumulate(scaled, &mut sum);
+                *slot = scaled;
+            } else {
+                // Unclamped: the clamp only turns -inf into LOWEST, whose exponential is the
+                // same 0.
+                let scaled = tempered.scaled_unclamped(*slot);
+                *slot = Tempered::exp_and_accumulate(scaled, &mut sum);
+            }
         }
     }
     // Only the normaliser the output needs: ln of the sum in log space, its reciprocal
