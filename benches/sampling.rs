@@ -91,11 +91,9 @@ const CONCRETE: &str = "concrete";
 
 /// (criterion id, label in the table, sampler); the first is the baseline.
 const SAMPLERS: [(&str, &str, Sampler); 6] = [
-    (
-        NAIVE,
-        "naive `libm::logf` Gumbel-max",
-        |rng, logits, _| naive_gumbel_max(rng, logits),
-    ),
+    (NAIVE, "naive `libm::logf` Gumbel-max", |rng, logits, _| {
+        naive_gumbel_max(rng, logits)
+    }),
     (FLOOR, "RNG floor (K × `next_u32`)", |rng, logits, _| {
         let mut last = 0;
         for _ in logits {
@@ -103,10 +101,14 @@ const SAMPLERS: [(&str, &str, Sampler); 6] = [
         }
         last as usize
     }),
-    (RAND_DISTR, "`rand_distr::Gumbel` + argmax", |rng, logits, _| {
-        let gumbel = Gumbel::new(0.0f32, 1.0).unwrap();
-        argmax(logits.iter().map(|&l| l + gumbel.sample(rng)))
-    }),
+    (
+        RAND_DISTR,
+        "`rand_distr::Gumbel` + argmax",
+        |rng, logits, _| {
+            let gumbel = Gumbel::new(0.0f32, 1.0).unwrap();
+            argmax(logits.iter().map(|&l| l + gumbel.sample(rng)))
+        },
+    ),
     (
         RAND_DISTR_CONCRETE,
         "`rand_distr`-based Concrete (λ = 0.5)",
@@ -244,11 +246,7 @@ fn print_ratio_table() {
             RAND_DISTR,
             CATEGORICAL,
         ),
-        (
-            "`categorical::sample` ÷ RNG floor",
-            CATEGORICAL,
-            FLOOR,
-        ),
+        ("`categorical::sample` ÷ RNG floor", CATEGORICAL, FLOOR),
         (
             "`rand_distr`-based Concrete ÷ `concrete::sample` (speed-up)",
             RAND_DISTR_CONCRETE,

@@ -47,7 +47,11 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<(), Error> {
-    sample_inner(rng, logits, allowed, temperature, out, false).map(|_| ())
+    let support = support(logits, allowed)?;
+    support.same_len(out.len())?;
+    noise::fill_gumbel(rng, out);
+    softmax_in_place::<S, false>(&support, temperature, out, false);
+    Ok(())
 }
 
 /// Draws an ExpConcrete sample `y = log softmax((logits + G) / λ)` into `out`.
@@ -58,7 +62,11 @@ pub fn sample_log<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<(), Error> {
-    sample_inner(rng, logits, allowed, temperature, out, true).map(|_| ())
+    let support = support(logits, allowed)?;
+    support.same_len(out.len())?;
+    noise::fill_gumbel(rng, out);
+    softmax_in_place::<S, false>(&support, temperature, out, true);
+    Ok(())
 }
 
 /// The relaxed one-hot for given Gumbel noise: `out = softmax((logits + noise) / λ)`. Returns
@@ -110,7 +118,7 @@ pub(crate) fn sample_validated<S: Scalar, R: Rng + ?Sized>(
     log_space: bool,
 ) -> usize {
     noise::fill_gumbel(rng, out);
-    softmax_in_place(support, temperature, out, log_space)
+    softmax_in_place::<S, true>(support, temperature, out, log_space)
 }
 
 fn from_noise_checked<S: Scalar>(
@@ -126,7 +134,12 @@ fn from_noise_checked<S: Scalar>(
     support.same_len(out.len())?;
     finite(noise)?;
     out.copy_from_slice(noise);
-    Ok(softmax_in_place(&support, temperature, out, log_space))
+    Ok(softmax_in_place::<S, true>(
+        &support,
+        temperature,
+        out,
+        log_space,
+    ))
 }
 
 /// The tempered softmax `y = softmax((z − max z)/λ)` of perturbed logits `z = θ + g`: the one
@@ -161,6 +174,12 @@ impl<S: Scalar> Tempered<S> {
                 max = z;
             }
         }
+        Self::from_max(argmax, max, temperature)
+    }
+
+    /// From the maximum and its index, found by the caller.
+    #[inline(always)]
+    pub(crate) fn from_max(argmax: usize, max: S, temperature: Temperature<S>) -> Self {
         Self {
             argmax,
             max,
@@ -207,14 +226,15 @@ impl<S: Scalar> Tempered<S> {
     }
 }
 
-/// `buf` holds the noise on entry and the sample (or its log) on exit. Returns the argmax.
-fn softmax_in_place<S: Scalar>(
+/// `buf` holds the noise on entry and the sample (or its log) on exit. Returns the argmax if
+/// `ARGMAX` (the samplers that return nothing skip tracking it).
+fn softmax_in_place<S: Scalar, const ARGMAX: bool>(
     support: &Support<S>,
     temperature: Temperature<S>,
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
-    let tempered = perturb_in_place(support, temperature, buf);
+    let tempered = perturb_in_place::<S, ARGMAX>(support, temperature, buf);
     if support.is_plain() {
         normalise(&tempered, buf, log_space, |_| true)
     } else {
@@ -225,21 +245,32 @@ fn softmax_in_place<S: Scalar>(
 }
 
 /// Pass 1 over `buf` (noise on entry, perturbed logits `z` of the available actions on exit):
-/// their maximum and its first index.
+/// their maximum and (if `ARGMAX`; where masked, always) its first index.
 #[inline(always)]
-fn perturb_in_place<S: Scalar>(
+fn perturb_in_place<S: Scalar, const ARGMAX: bool>(
     support: &Support<S>,
     temperature: Temperature<S>,
     buf: &mut [S],
 ) -> Tempered<S> {
     if support.is_plain() {
         let shift = support.shift();
-        let slots = buf.iter_mut().zip(support.logits());
-        let perturbed = slots.enumerate().map(|(k, (slot, &logit))| {
+        let mut slots = buf.iter_mut().zip(support.logits());
+        let (mut argmax, mut max) = (0, S::ZERO);
+        if let Some((slot, &logit)) = slots.next() {
             *slot = (logit - shift) + *slot;
-            (k, *slot)
-        });
-        Tempered::new(perturbed, temperature)
+            max = *slot;
+        }
+        for (k, (slot, &logit)) in slots.enumerate() {
+            let z = (logit - shift) + *slot;
+            *slot = z;
+            if z > max {
+                max = z;
+                if ARGMAX {
+                    argmax = k + 1;
+                }
+            }
+        }
+        Tempered::from_max(argmax, max, temperature)
     } else {
         let perturbed = buf.iter_mut().enumerate().filter_map(|(k, slot)| {
             *slot = support.effective(k)? + *slot;
@@ -258,7 +289,7 @@ pub(crate) fn softmax_keeping_scaled<S: Scalar>(
     buf: &mut [S],
     probabilities: &mut [S],
 ) -> Tempered<S> {
-    let tempered = perturb_in_place(support, temperature, buf);
+    let tempered = perturb_in_place::<S, true>(support, temperature, buf);
     if support.is_plain() {
         keep_scaled(&tempered, buf, probabilities, |_| true);
     } else {

@@ -255,13 +255,20 @@ fn concrete_matches<S: Hostile>(seed: u64, cases: usize) {
         let allowed = c.allowed.as_deref();
         let t = temperature::<S>(&mut g);
         let n = c.logits.len();
-        for log_space in [false, true] {
+        // `sample`, `sample_log` (no index returned) and the straight-through forward pass.
+        for (log_space, with_index) in [(false, false), (true, false), (false, true)] {
             let (mut mine, mut theirs) = (c.words.clone(), c.words.clone());
             let (mut out, mut expected_out) = (vec![S::ZERO; n], vec![S::ZERO; n]);
-            let found = if log_space {
-                concrete::sample_log(&mut mine, &c.logits, allowed, t, &mut out).map(|()| 0)
-            } else {
-                straight_through::sample(&mut mine, &c.logits, allowed, t, &mut out)
+            let found = match (log_space, with_index) {
+                (true, _) => {
+                    concrete::sample_log(&mut mine, &c.logits, allowed, t, &mut out).map(|()| 0)
+                }
+                (false, false) => {
+                    concrete::sample(&mut mine, &c.logits, allowed, t, &mut out).map(|()| 0)
+                }
+                (false, true) => {
+                    straight_through::sample(&mut mine, &c.logits, allowed, t, &mut out)
+                }
             };
             let expected = oracle::concrete(
                 &mut theirs,
@@ -271,7 +278,7 @@ fn concrete_matches<S: Hostile>(seed: u64, cases: usize) {
                 &mut expected_out,
                 log_space,
             );
-            if log_space {
+            if !with_index {
                 assert_eq!(found.is_ok(), expected.is_ok());
                 assert_eq!(found.err(), expected.err());
             } else {

@@ -213,9 +213,11 @@ const TWO_POW_NEG_64: f32 = f32::from_bits((127 - 64) << 23);
 #[inline(always)]
 fn exp_nonpositive(x: f32) -> f32 {
     let hx = x.to_bits() & 0x7fff_ffff;
-    // One comparison for both rare cases.
-    if hx.wrapping_sub(0x3900_0001) >= 0x42cf_f1b5 - 0x3900_0001 {
-        return if hx <= 0x3900_0000 { 1.0 + x } else { 0.0 };
+    if hx <= 0x3900_0000 {
+        return 1.0 + x;
+    }
+    if hx >= 0x42cf_f1b5 {
+        return 0.0;
     }
     let k = if hx > 0x3f85_1592 {
         (INV_LN2 * x - 0.5) as i32
