@@ -9,7 +9,7 @@
 #   boards/cost-report.sh
 #
 # Needs qemu-system-arm, defmt-print and `rustup component add llvm-tools` (.ci/run installs
-# them). Takes about five minutes on 2 cores from a cold target directory, under one when warm.
+# them). Takes about ten minutes on 2 cores (twenty from a cold target directory).
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -62,17 +62,18 @@ pub fn exponential<S: Scalar, R: Rng + ?Sized>(rng: &mut R) -> S {
     S::exponential_from_word(rng.next_u32())
 }
 
-/// How many words a host draws before computing their variates: the words come from a serial
-/// generator, the variates from independent kernel calls that the compiler vectorises (more
-/// than halving the time per variate).
+/// How many words a host draws before computing their `f32` variates: the words come from a
+/// serial generator, the variates from independent kernel calls that the compiler vectorises
+/// (more than halving the time per variate).
 const CHUNK: usize = 8;
 
 /// Fills `out` with independent standard Gumbel variates, one word each, in index order: the
 /// noise of every sampler that needs all of it (Concrete, `sample_with_noise`, the estimators).
 #[inline]
 pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
-    if cfg!(target_arch = "arm") {
-        // Nothing to vectorise on a Cortex-M: each variate as its word arrives.
+    if !S::VECTORISED_NOISE {
+        // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point):
+        // each variate as its word arrives.
         let count = out.len();
         for (g, word) in out.iter_mut().zip(words(rng, count)) {
             *g = S::gumbel_inline(word);

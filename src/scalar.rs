@@ -76,6 +76,10 @@ pub(crate) mod sealed {
         /// `true` when arithmetic saturates instead of overflowing to a non-finite value (fixed
         /// point): then no result is ever infinite or NaN.
         const SATURATES: bool;
+        /// `true` when the compiler vectorises the noise kernel over a chunk of words (the
+        /// `f32` kernel on a host): [`fill_gumbel`](crate::noise::fill_gumbel) then draws the
+        /// words of a chunk before computing their variates.
+        const VECTORISED_NOISE: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

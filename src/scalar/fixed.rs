@@ -218,6 +218,7 @@ impl MulAssign for Fixed {
 }
 
 impl Sealed for Fixed {
+    const VECTORISED_NOISE: bool = false;
     const SATURATES: bool = true;
 
     #[inline(always)]

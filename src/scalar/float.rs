@@ -239,6 +239,7 @@ fn exp_nonpositive(x: f32) -> f32 {
 }
 
 impl Sealed for f32 {
+    const VECTORISED_NOISE: bool = !cfg!(target_arch = "arm");
     const SATURATES: bool = false;
 
     #[inline(always)]
