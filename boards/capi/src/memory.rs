@@ -23,7 +23,7 @@ pub(crate) fn call(body: impl FnOnce(&mut Borrows) -> Result<(), gumbel_status>)
 }
 
 /// The most buffers one call takes.
-const MAX_BUFFERS: usize = 8;
+const MAX_BUFFERS: usize = 6;
 
 /// One buffer of a call: its byte range and whether the call writes it.
 #[derive(Clone, Copy)]
