@@ -266,7 +266,7 @@ typedef struct gumbel_agent gumbel_agent;
 /**
  * A xoshiro128++ state: `s[0..4]` are the generator's words in its reference order. Seed it
  * with `gumbel_rng_seed`; set by hand, it must not be all zero (an all-zero state is replaced
- * by the state of seed 0). Copying the struct copies the stream.
+ * by the state of seed 0 when a function takes it). Copying the struct copies the stream.
  */
 typedef struct gumbel_rng {
   /**
@@ -1019,8 +1019,7 @@ gumbel_status gumbel_reparam_concrete_fixed(const int32_t *logits,
  * Draws one uniformly distributed 32-bit word into `*out`.
  *
  * # Safety
- * `rng` must point to a `gumbel_rng` and `out` to a writable `uint32_t` (either NULL:
- * `GUMBEL_ERR_NULL_POINTER`).
+ * The pointer rules at the top of this header.
  */
 gumbel_status gumbel_rng_next_u32(struct gumbel_rng *rng, uint32_t *out);
 
@@ -1029,7 +1028,7 @@ gumbel_status gumbel_rng_next_u32(struct gumbel_rng *rng, uint32_t *out);
  * C program and a Rust program with the same seed draw the same numbers.
  *
  * # Safety
- * `rng` must be NULL (`GUMBEL_ERR_NULL_POINTER`) or point to a writable `gumbel_rng`.
+ * The pointer rules at the top of this header.
  */
 gumbel_status gumbel_rng_seed(struct gumbel_rng *rng, uint64_t seed);
 

@@ -17,7 +17,6 @@ use core::mem::{align_of, size_of};
 
 use gumbel::learner::{Agent, Config, Decision, Estimator, Optimiser};
 use gumbel::{Error, Scalar};
-use rand_xoshiro::Xoshiro128PlusPlus;
 
 use crate::memory::{Borrows, call};
 use crate::rng::gumbel_rng;
@@ -211,14 +210,8 @@ struct Shape {
     actions: usize,
     agent_size: usize,
     decision_size: usize,
-    act: unsafe fn(
-        *const Header,
-        &mut Xoshiro128PlusPlus,
-        &[u32],
-        *mut Header,
-    ) -> Result<usize, Error>,
-    observe:
-        unsafe fn(*mut Header, &mut Xoshiro128PlusPlus, *const Header, u32) -> Result<(), Error>,
+    act: unsafe fn(*const Header, &mut gumbel_rng, &[u32], *mut Header) -> Result<usize, Error>,
+    observe: unsafe fn(*mut Header, &mut gumbel_rng, *const Header, u32) -> Result<(), Error>,
     update: unsafe fn(*mut Header) -> Result<(), Error>,
     save: unsafe fn(*const Header, &mut [u8]) -> Result<usize, Error>,
     load: unsafe fn(*mut Header, &[u8]) -> Result<(), Error>,
@@ -274,7 +267,7 @@ impl<C: CScalar, const D: usize, const K: usize> Typed<C, D, K> {
     /// As [`Shape`]'s function pointers.
     unsafe fn act(
         agent: *const Header,
-        rng: &mut Xoshiro128PlusPlus,
+        rng: &mut gumbel_rng,
         features: &[u32],
         decision: *mut Header,
     ) -> Result<usize, Error> {
@@ -309,7 +302,7 @@ impl<C: CScalar, const D: usize, const K: usize> Typed<C, D, K> {
     /// As [`Shape`]'s function pointers.
     unsafe fn observe(
         agent: *mut Header,
-        rng: &mut Xoshiro128PlusPlus,
+        rng: &mut gumbel_rng,
         decision: *const Header,
         reward: u32,
     ) -> Result<(), Error> {
@@ -468,18 +461,16 @@ unsafe fn act<C: CScalar>(
         // pattern is a valid `u32` of the same size and alignment.
         let (rng, features, action) = unsafe {
             (
-                b.out(rng)?,
+                b.rng(rng)?,
                 b.slice(features.cast::<u32>(), len)?,
                 b.out(action)?,
             )
         };
         let decision = claim_memory(b, decision, decision_size, shape.decision_size, true)?;
-        *action = rng.with(|r| {
-            // SAFETY: `agent` holds an agent of `shape` (its header says so); `decision` was
-            // checked by `claim_memory` for `decision_size` bytes at GUMBEL_AGENT_ALIGN; both
-            // are recorded in `b`, so neither overlaps another buffer of the call.
-            unsafe { (shape.act)(agent.cast(), r, features, decision.cast()) }
-        })?;
+        // SAFETY: `agent` holds an agent of `shape` (its header says so); `decision` was
+        // checked by `claim_memory` for `decision_size` bytes at GUMBEL_AGENT_ALIGN; both are
+        // recorded in `b`, so neither overlaps another buffer of the call.
+        *action = unsafe { (shape.act)(agent.cast(), rng, features, decision.cast()) }?;
         Ok(())
     })
 }
@@ -506,12 +497,10 @@ unsafe fn observe<C: CScalar>(
         }
         b.claim(decision.cast::<u8>(), shape.decision_size, false)?;
         // SAFETY: forwarded precondition.
-        let rng = unsafe { b.out(rng) }?;
-        rng.with(|r| {
-            // SAFETY: `agent` and `decision` hold an agent and a decision of `shape` (their
-            // headers say so) and are recorded in `b`, so they overlap no written buffer.
-            unsafe { (shape.observe)(agent.cast(), r, decision.cast(), reward.to_bits()) }
-        })?;
+        let rng = unsafe { b.rng(rng) }?;
+        // SAFETY: `agent` and `decision` hold an agent and a decision of `shape` (their
+        // headers say so) and are recorded in `b`, so they overlap no written buffer.
+        unsafe { (shape.observe)(agent.cast(), rng, decision.cast(), reward.to_bits()) }?;
         Ok(())
     })
 }

@@ -9,7 +9,6 @@
 
 use gumbel::estimators::{reparam, straight_through};
 use gumbel::{binary, categorical, concrete, noise, topk};
-use rand_xoshiro::Xoshiro128PlusPlus;
 
 use crate::memory::call;
 use crate::rng::gumbel_rng;
@@ -24,12 +23,12 @@ unsafe fn fill<C: CScalar>(
     rng: *mut gumbel_rng,
     out: *mut C,
     len: usize,
-    draw: fn(&mut Xoshiro128PlusPlus) -> C::S,
+    draw: fn(&mut gumbel_rng) -> C::S,
 ) -> gumbel_status {
     call(|b| {
         // SAFETY: forwarded preconditions.
-        let (rng, out) = unsafe { (b.out(rng)?, b.scalars_mut(out, len)?) };
-        rng.with(|r| out.iter_mut().for_each(|v| *v = draw(r)));
+        let (rng, out) = unsafe { (b.rng(rng)?, b.scalars_mut(out, len)?) };
+        out.iter_mut().for_each(|v| *v = draw(rng));
         Ok(())
     })
 }
@@ -161,21 +160,21 @@ unsafe fn categorical_sample<C: CScalar>(
         // SAFETY: forwarded preconditions.
         let (rng, logits, allowed, action) = unsafe {
             (
-                b.out(rng)?,
+                b.rng(rng)?,
                 b.scalars(logits, len)?,
                 b.mask(allowed, len)?,
                 b.out(action)?,
             )
         };
         *action = if noise.is_null() {
-            rng.with(|r| match allowed {
-                None => categorical::sample(r, logits),
-                Some(allowed) => categorical::sample_masked(r, logits, allowed),
-            })?
+            match allowed {
+                None => categorical::sample(rng, logits)?,
+                Some(allowed) => categorical::sample_masked(rng, logits, allowed)?,
+            }
         } else {
             // SAFETY: forwarded precondition.
             let noise = unsafe { b.scalars_mut(noise, len) }?;
-            rng.with(|r| categorical::sample_with_noise(r, logits, allowed, noise))?
+            categorical::sample_with_noise(rng, logits, allowed, noise)?
         };
         Ok(())
     })
@@ -272,14 +271,14 @@ unsafe fn top_k<C: CScalar>(
         // SAFETY: forwarded preconditions.
         let (rng, logits, allowed, indices, keys) = unsafe {
             (
-                b.out(rng)?,
+                b.rng(rng)?,
                 b.scalars(logits, len)?,
                 b.mask(allowed, len)?,
                 b.slice_mut(indices, count)?,
                 b.scalars_mut(keys, count)?,
             )
         };
-        Ok(rng.with(|r| topk::top_k(r, logits, allowed, indices, keys))?)
+        Ok(topk::top_k(rng, logits, allowed, indices, keys)?)
     })
 }
 
@@ -349,7 +348,7 @@ unsafe fn concrete_sample<C: CScalar>(
         // SAFETY: forwarded preconditions.
         let (rng, logits, allowed, out) = unsafe {
             (
-                b.out(rng)?,
+                b.rng(rng)?,
                 b.scalars(logits, len)?,
                 b.mask(allowed, len)?,
                 b.scalars_mut(out, len)?,
@@ -357,16 +356,15 @@ unsafe fn concrete_sample<C: CScalar>(
         };
         match which {
             Relaxed::Sample => {
-                rng.with(|r| concrete::sample(r, logits, allowed, temperature, out))?;
+                concrete::sample(rng, logits, allowed, temperature, out)?;
             }
             Relaxed::LogSample => {
-                rng.with(|r| concrete::sample_log(r, logits, allowed, temperature, out))?;
+                concrete::sample_log(rng, logits, allowed, temperature, out)?;
             }
             Relaxed::StraightThrough(hard) => {
                 // SAFETY: forwarded precondition.
                 let hard = unsafe { b.out(hard) }?;
-                *hard =
-                    rng.with(|r| straight_through::sample(r, logits, allowed, temperature, out))?;
+                *hard = straight_through::sample(rng, logits, allowed, temperature, out)?;
             }
         }
         Ok(())
@@ -633,11 +631,11 @@ unsafe fn binary_sample<C: CScalar>(
     call(|b| {
         let temperature = temperature.temperature()?;
         // SAFETY: forwarded preconditions.
-        let (rng, out) = unsafe { (b.out(rng)?, b.out(out)?) };
+        let (rng, out) = unsafe { (b.rng(rng)?, b.out(out)?) };
         let value = if logit_space {
-            rng.with(|r| binary::sample_logit(r, logit.get(), temperature))?
+            binary::sample_logit(rng, logit.get(), temperature)?
         } else {
-            rng.with(|r| binary::sample(r, logit.get(), temperature))?
+            binary::sample(rng, logit.get(), temperature)?
         };
         *out = C::of(value);
         Ok(())
