@@ -20,7 +20,8 @@
  * - What cannot be checked is the caller's duty (the "Safety" notes below): a non-NULL
  *   pointer must point to memory valid for the length given (readable; writable for outputs)
  *   that nothing else, such as an interrupt handler, touches during the call; agent and
- *   decision pointers must be ones this library created and nothing else wrote since.
+ *   decision pointers must be ones this library created in this run of the program, and
+ *   nothing else wrote since.
  * - Random numbers come from a gumbel_rng the caller owns (xoshiro128++, 16 bytes): one
  *   32-bit word per logit (masked ones included), in index order.
  */
@@ -451,7 +452,9 @@ gumbel_status gumbel_agent_act_fixed(const struct gumbel_agent *agent,
  * least `GUMBEL_AGENT_2X2_SIZE`, aligned to `GUMBEL_AGENT_ALIGN`) and hands back its pointer in
  * `*agent`: uniform policy, zero critic, zero baseline. The configuration is checked
  * (`GUMBEL_ERR_INVALID_PARAMETER`, `GUMBEL_ERR_INVALID_TEMPERATURE`) and not kept. The memory
- * holds no pointer into itself: it may be copied.
+ * holds no pointer into itself, so it may be copied, but it holds a pointer into this
+ * program's code: it is not a storage format (keep what was learned across resets and
+ * firmware updates with `gumbel_agent_save` and `gumbel_agent_load`).
  *
  * # Safety
  * The pointer rules at the top of this header.

@@ -654,7 +654,9 @@ pub unsafe extern "C" fn gumbel_agent_load(
 /// least `GUMBEL_AGENT_2X2_SIZE`, aligned to `GUMBEL_AGENT_ALIGN`) and hands back its pointer in
 /// `*agent`: uniform policy, zero critic, zero baseline. The configuration is checked
 /// (`GUMBEL_ERR_INVALID_PARAMETER`, `GUMBEL_ERR_INVALID_TEMPERATURE`) and not kept. The memory
-/// holds no pointer into itself: it may be copied.
+/// holds no pointer into itself, so it may be copied, but it holds a pointer into this
+/// program's code: it is not a storage format (keep what was learned across resets and
+/// firmware updates with `gumbel_agent_save` and `gumbel_agent_load`).
 ///
 /// # Safety
 /// The pointer rules at the top of this header.

@@ -12,7 +12,6 @@
 //! states the precondition it relies on.
 
 #![no_std]
-#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Hosted targets (the host tests) take the panic handler from std; the library never panics
 // by design, and on bare metal the handler below only stops the core.

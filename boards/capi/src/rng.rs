@@ -85,7 +85,8 @@ impl Borrows {
     ) -> Result<&'a mut gumbel_rng, gumbel_status> {
         // SAFETY: forwarded precondition.
         let rng = unsafe { self.out(rng) }?;
-        if rng.s == [0; 4] {
+        // OR-ed rather than compared as an array, which would become a call to memcmp.
+        if rng.s.iter().fold(0, |any, &word| any | word) == 0 {
             *rng = gumbel_rng::seed_zero();
         }
         Ok(rng)

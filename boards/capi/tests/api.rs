@@ -588,3 +588,41 @@ fn agents_check_their_memory_their_kind_and_their_decisions() {
         );
     }
 }
+
+#[test]
+fn every_library_error_has_its_own_code() {
+    use gumbel::Error;
+    let errors = [
+        Error::Empty,
+        Error::LengthMismatch {
+            expected: 1,
+            found: 2,
+        },
+        Error::Nan { index: 0 },
+        Error::NotFinite { index: 0 },
+        Error::AllMasked,
+        Error::TooFewActions {
+            requested: 2,
+            available: 1,
+        },
+        Error::InvalidTemperature,
+        Error::BufferTooSmall {
+            needed: 2,
+            found: 1,
+        },
+        Error::OutsideSupport,
+        Error::UnavailableAction { index: 9 },
+        Error::NoiseMismatch,
+        Error::InvalidParameter,
+        Error::NonFiniteUpdate,
+        Error::CorruptedState,
+        Error::EpisodeOver,
+    ];
+    for (i, error) in errors.into_iter().enumerate() {
+        assert_eq!(
+            gumbel_status::from(error) as i32,
+            -(i as i32) - 1,
+            "{error}"
+        );
+    }
+}
