@@ -345,7 +345,7 @@ impl<C: CScalar, const D: usize, const K: usize> Typed<C, D, K> {
     /// Creates an agent in `memory` and hands back its pointer.
     ///
     /// # Safety
-    /// The crate's pointer rules (`lib.rs`): `memory` valid for writes of `size` bytes,
+    /// The pointer rules at the top of `include/gumbel.h`: `memory` valid for writes of `size` bytes,
     /// `config` for reads of one configuration, `agent` for writes of one pointer.
     unsafe fn create(
         memory: *mut c_void,
@@ -444,7 +444,7 @@ unsafe fn agent_shape(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`); `agent` as [`shape_of`].
+/// The pointer rules at the top of `include/gumbel.h`; `agent` as [`shape_of`].
 unsafe fn act<C: CScalar>(
     agent: *const gumbel_agent,
     rng: *mut gumbel_rng,
@@ -476,7 +476,7 @@ unsafe fn act<C: CScalar>(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`); `agent` and `decision` as [`shape_of`].
+/// The pointer rules at the top of `include/gumbel.h`; `agent` and `decision` as [`shape_of`].
 unsafe fn observe<C: CScalar>(
     agent: *mut gumbel_agent,
     rng: *mut gumbel_rng,

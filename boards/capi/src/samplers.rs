@@ -18,7 +18,7 @@ use crate::status::gumbel_status;
 /// Fills `out` with noise from `draw`, one random word per value, in order.
 ///
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn fill<C: CScalar>(
     rng: *mut gumbel_rng,
     out: *mut C,
@@ -147,7 +147,7 @@ pub unsafe extern "C" fn gumbel_noise_exponential_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn categorical_sample<C: CScalar>(
     rng: *mut gumbel_rng,
     logits: *const C,
@@ -257,7 +257,7 @@ pub unsafe extern "C" fn gumbel_categorical_sample_with_noise_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn top_k<C: CScalar>(
     rng: *mut gumbel_rng,
     logits: *const C,
@@ -333,7 +333,7 @@ enum Relaxed {
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn concrete_sample<C: CScalar>(
     rng: *mut gumbel_rng,
     logits: *const C,
@@ -448,7 +448,7 @@ pub unsafe extern "C" fn gumbel_concrete_sample_log_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn concrete_from_noise<C: CScalar>(
     logits: *const C,
     len: usize,
@@ -518,7 +518,7 @@ pub unsafe extern "C" fn gumbel_concrete_from_noise_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn concrete_density<C: CScalar>(
     logits: *const C,
     len: usize,
@@ -620,7 +620,7 @@ pub unsafe extern "C" fn gumbel_concrete_exp_log_density_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn binary_sample<C: CScalar>(
     rng: *mut gumbel_rng,
     logit: C,
@@ -706,7 +706,7 @@ pub unsafe extern "C" fn gumbel_binary_sample_logit_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn binary_density<C: CScalar>(
     logit: C,
     temperature: C,
@@ -841,7 +841,7 @@ enum Backward<C> {
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn concrete_vjp<C: CScalar>(
     logits: *const C,
     len: usize,
@@ -959,7 +959,7 @@ pub unsafe extern "C" fn gumbel_reparam_concrete_fixed(
 }
 
 /// # Safety
-/// The crate's pointer rules (`lib.rs`).
+/// The pointer rules at the top of `include/gumbel.h`.
 unsafe fn binary_vjp<C: CScalar>(
     logit: C,
     noise: C,
