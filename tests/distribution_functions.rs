@@ -126,22 +126,6 @@ fn f32_bound(family: Family, f: Function, z: f64) -> f64 {
     }
 }
 
-/// The documented fixed-point bound, in LSB.
-fn fixed_bound(family: Family, f: Function, z: f64) -> f64 {
-    match (family, f) {
-        // The exponential's 0.5 + 2^-12 LSB plus 2^-30 relative of e^{−z}.
-        (Family::Gumbel, Function::LogPdf | Function::LogCdf) => {
-            0.5 + 2f64.powi(-12) + (-z).exp() * 2f64.powi(-14)
-        }
-        (Family::Gumbel, Function::Pdf | Function::Cdf) => 1.0,
-        (Family::Gumbel, Function::Sf) => 2.0,
-        (Family::Gumbel, Function::LogSf) => 3.0,
-        (Family::Logistic, Function::Pdf | Function::Cdf | Function::Sf) => 1.0,
-        (Family::Logistic, Function::LogPdf) => 2.05,
-        (Family::Logistic, Function::LogCdf | Function::LogSf) => 1.05,
-    }
-}
-
 fn call<S: Scalar>(family: Family, f: Function, location: S, scale: S, x: S) -> Result<S, Error> {
     match family {
         Family::Gumbel => {
@@ -508,6 +492,22 @@ mod fixed {
     use gumbel::Fixed;
 
     const LSB: f64 = 1.0 / 65536.0;
+
+    /// The documented fixed-point bound, in LSB.
+    fn fixed_bound(family: Family, f: Function, z: f64) -> f64 {
+        match (family, f) {
+            // The exponential's 0.5 + 2^-12 LSB plus 2^-30 relative of e^{−z}.
+            (Family::Gumbel, Function::LogPdf | Function::LogCdf) => {
+                0.5 + 2f64.powi(-12) + (-z).exp() * 2f64.powi(-14)
+            }
+            (Family::Gumbel, Function::Pdf | Function::Cdf) => 1.0,
+            (Family::Gumbel, Function::Sf) => 2.0,
+            (Family::Gumbel, Function::LogSf) => 3.0,
+            (Family::Logistic, Function::Pdf | Function::Cdf | Function::Sf) => 1.0,
+            (Family::Logistic, Function::LogPdf) => 2.05,
+            (Family::Logistic, Function::LogCdf | Function::LogSf) => 1.05,
+        }
+    }
 
     /// The ideal fixed-point result: the exact value, saturated to the range.
     fn saturated(v: f64) -> f64 {
