@@ -32,7 +32,7 @@
 //! # Error bounds
 //! Each function's documentation states two bounds: one for `f32`, relative to the exact value
 //! of the function at the given (exactly representable) argument, in units of `u = 2^-24`
-//! (half an ulp of 1), and one for [`Fixed`](crate::Fixed), absolute, in LSB (`2^-16`). Both
+//! (half an ulp of 1), and one for `gumbel::Fixed` (feature `fixed`), absolute, in LSB (`2^-16`). Both
 //! assume the standard parameters (μ = 0, β = 1), where `z = x` exactly; with other parameters
 //! forming `z` adds its own rounding, `|Δz| ≤ 2u·|z|` in `f32` and at most 1 LSB in fixed point,
 //! and the result moves by `|f'(z)|·|Δz|` more: the conditioning of the function at `x`, not an
