@@ -85,7 +85,7 @@ impl<S: Scalar> Gumbel<S> {
     /// `p(x) = e^{−z}·exp(−e^{−z}) / β`.
     ///
     /// Error bound: `(5 + 3t)·u` relative in `f32`, `t = e^{−z}` (the exponential of `−t`
-    /// amplifies the rounding of `t`; `t < 104` wherever the result is not subnormal); 1 LSB in
+    /// amplifies the rounding of `t`; `t < 92` wherever the result is not subnormal); 1 LSB in
     /// fixed point.
     pub fn pdf(&self, x: S) -> Result<S, Error> {
         self.parameters.evaluate(x, S::ZERO, S::ZERO, |z| {

@@ -11,9 +11,11 @@
 //!
 //! Each type samples with an inherent `sample(&self, rng)` that cannot fail and draws exactly
 //! what the matching free function draws (one random word per logit, or one per variate), so it
-//! returns the same bits as [`noise::gumbel`](crate::noise::gumbel),
+//! returns the same bits from the same generator state as
 //! [`categorical::sample`](crate::categorical::sample), [`concrete::sample`](crate::concrete::sample)
-//! or [`binary::sample`](crate::binary::sample) from the same generator state. With the feature
+//! or [`binary::sample`](crate::binary::sample), and at the standard parameters as
+//! [`noise::gumbel`](crate::noise::gumbel) or [`noise::logistic`](crate::noise::logistic)
+//! (`μ + β·G` otherwise). With the feature
 //! `rand` every type also implements `rand::distr::Distribution` (the `Rng` of `rand` 0.10 *is*
 //! `rand_core` 0.10's, which every sampler here takes), so code written for `rand_distr` works
 //! unchanged, and a hot loop validates once instead of at every call.
