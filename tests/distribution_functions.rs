@@ -127,29 +127,23 @@ fn f32_bound(family: Family, f: Function, z: f64) -> f64 {
 }
 
 fn call<S: Scalar>(family: Family, f: Function, location: S, scale: S, x: S) -> Result<S, Error> {
+    /// The same six methods of either type.
+    macro_rules! evaluate {
+        ($d:expr) => {{
+            let d = $d;
+            match f {
+                Function::LogPdf => d.log_pdf(x),
+                Function::Pdf => d.pdf(x),
+                Function::Cdf => d.cdf(x),
+                Function::LogCdf => d.log_cdf(x),
+                Function::Sf => d.sf(x),
+                Function::LogSf => d.log_sf(x),
+            }
+        }};
+    }
     match family {
-        Family::Gumbel => {
-            let d = Gumbel::new(location, scale)?;
-            match f {
-                Function::LogPdf => d.log_pdf(x),
-                Function::Pdf => d.pdf(x),
-                Function::Cdf => d.cdf(x),
-                Function::LogCdf => d.log_cdf(x),
-                Function::Sf => d.sf(x),
-                Function::LogSf => d.log_sf(x),
-            }
-        }
-        Family::Logistic => {
-            let d = Logistic::new(location, scale)?;
-            match f {
-                Function::LogPdf => d.log_pdf(x),
-                Function::Pdf => d.pdf(x),
-                Function::Cdf => d.cdf(x),
-                Function::LogCdf => d.log_cdf(x),
-                Function::Sf => d.sf(x),
-                Function::LogSf => d.log_sf(x),
-            }
-        }
+        Family::Gumbel => evaluate!(Gumbel::new(location, scale)?),
+        Family::Logistic => evaluate!(Logistic::new(location, scale)?),
     }
 }
 

@@ -38,32 +38,9 @@ pub struct Gumbel<S> {
     parameters: LocationScale<S>,
 }
 
+location_scale_family!(Gumbel, "Gumbel");
+
 impl<S: Scalar> Gumbel<S> {
-    /// The Gumbel distribution with location `location` (μ) and scale `scale` (β).
-    ///
-    /// Errors: a NaN or infinite parameter is [`Error::Nan`] / [`Error::NotFinite`] with index
-    /// 0 for the location and 1 for the scale; a scale `<= 0` is [`Error::InvalidParameter`].
-    pub fn new(location: S, scale: S) -> Result<Self, Error> {
-        LocationScale::new(location, scale).map(|parameters| Self { parameters })
-    }
-
-    /// The standard Gumbel distribution, μ = 0 and β = 1.
-    pub fn standard() -> Self {
-        Self {
-            parameters: LocationScale::standard(),
-        }
-    }
-
-    /// The location μ.
-    pub fn location(&self) -> S {
-        self.parameters.location
-    }
-
-    /// The scale β.
-    pub fn scale(&self) -> S {
-        self.parameters.scale
-    }
-
     /// `ln p(x) = −ln β − z − e^{−z}`.
     ///
     /// Error bound: `5u` relative in `f32` (the rounding of `e^{−z}`, up to `1.6×` amplified
@@ -190,15 +167,6 @@ impl<S: Scalar> Gumbel<S> {
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> S {
         self.parameters.variate(S::gumbel_from_word(rng.next_u32()))
-    }
-}
-
-#[cfg(feature = "rand")]
-impl<S: Scalar> rand::distr::Distribution<S> for Gumbel<S> {
-    /// [`Gumbel::sample`].
-    #[inline]
-    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> S {
-        Gumbel::sample(self, rng)
     }
 }
 

@@ -34,32 +34,9 @@ pub struct Logistic<S> {
     parameters: LocationScale<S>,
 }
 
+location_scale_family!(Logistic, "logistic");
+
 impl<S: Scalar> Logistic<S> {
-    /// The logistic distribution with location `location` (μ) and scale `scale` (β).
-    ///
-    /// Errors: a NaN or infinite parameter is [`Error::Nan`] / [`Error::NotFinite`] with index
-    /// 0 for the location and 1 for the scale; a scale `<= 0` is [`Error::InvalidParameter`].
-    pub fn new(location: S, scale: S) -> Result<Self, Error> {
-        LocationScale::new(location, scale).map(|parameters| Self { parameters })
-    }
-
-    /// The standard logistic distribution, μ = 0 and β = 1.
-    pub fn standard() -> Self {
-        Self {
-            parameters: LocationScale::standard(),
-        }
-    }
-
-    /// The location μ.
-    pub fn location(&self) -> S {
-        self.parameters.location
-    }
-
-    /// The scale β.
-    pub fn scale(&self) -> S {
-        self.parameters.scale
-    }
-
     /// `ln p(x) = −ln β − |z| − 2 ln_1p(e^{−|z|})`.
     ///
     /// Error bound: `5u` relative in `f32`; 2.05 LSB in fixed point (twice the `ln_1p` of a
@@ -153,14 +130,5 @@ impl<S: Scalar> Logistic<S> {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> S {
         self.parameters
             .variate(S::logistic_from_word(rng.next_u32()))
-    }
-}
-
-#[cfg(feature = "rand")]
-impl<S: Scalar> rand::distr::Distribution<S> for Logistic<S> {
-    /// [`Logistic::sample`].
-    #[inline]
-    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> S {
-        Logistic::sample(self, rng)
     }
 }

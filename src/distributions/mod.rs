@@ -53,6 +53,50 @@
 //! points each formula is one fixed composition of `libm` functions whose own error is within
 //! 1 ulp everywhere, so the error cannot change character between the sampled points.
 
+/// What every location-scale family here shares: `new`, `standard`, the two accessors, and
+/// the `rand` impl that forwards to the family's own `sample`. Defined before the modules that
+/// use it.
+macro_rules! location_scale_family {
+    ($family:ident, $name:literal) => {
+        impl<S: Scalar> $family<S> {
+            #[doc = concat!("The ", $name, " distribution with location `location` (μ) and scale `scale` (β).")]
+            ///
+            /// Errors: a NaN or infinite parameter is [`Error::Nan`] / [`Error::NotFinite`] with
+            /// index 0 for the location and 1 for the scale; a scale `<= 0` is
+            /// [`Error::InvalidParameter`].
+            pub fn new(location: S, scale: S) -> Result<Self, Error> {
+                LocationScale::new(location, scale).map(|parameters| Self { parameters })
+            }
+
+            #[doc = concat!("The standard ", $name, " distribution, μ = 0 and β = 1.")]
+            pub fn standard() -> Self {
+                Self {
+                    parameters: LocationScale::standard(),
+                }
+            }
+
+            /// The location μ.
+            pub fn location(&self) -> S {
+                self.parameters.location
+            }
+
+            /// The scale β.
+            pub fn scale(&self) -> S {
+                self.parameters.scale
+            }
+        }
+
+        #[cfg(feature = "rand")]
+        impl<S: Scalar> rand::distr::Distribution<S> for $family<S> {
+            #[doc = concat!("[`", stringify!($family), "::sample`].")]
+            #[inline]
+            fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> S {
+                $family::sample(self, rng)
+            }
+        }
+    };
+}
+
 mod binary_concrete;
 mod categorical;
 mod concrete;
