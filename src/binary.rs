@@ -52,7 +52,11 @@ pub fn logit_from_noise<S: Scalar>(
     Ok(from_noise_unchecked(logit, noise, temperature))
 }
 
-fn from_noise_unchecked<S: Scalar>(logit: S, noise: S, temperature: Temperature<S>) -> S {
+pub(crate) fn from_noise_unchecked<S: Scalar>(
+    logit: S,
+    noise: S,
+    temperature: Temperature<S>,
+) -> S {
     ((logit + noise) / temperature.get())
         .max(S::LOWEST)
         .min(S::MAX)

@@ -13,6 +13,7 @@ use gumbel::estimators::control_variate::{
 use gumbel::estimators::{
     gumbel_rao, rebar, relax, reparam, schedule::Schedule, score, straight_through,
 };
+use gumbel::distributions::{BinaryConcrete, Categorical, Concrete, Gumbel, Logistic};
 use gumbel::{
     Error, Fixed, Scalar, Temperature, binary, categorical, concrete, conditional, noise, topk,
     vectors,
@@ -140,6 +141,49 @@ fn exercise_estimators(
     Ok(())
 }
 
+/// The distribution types: every function of `Gumbel` and `Logistic`, and every sampler.
+fn exercise_distributions(
+    rng: &mut Xoshiro128PlusPlus,
+    logits: &[Fixed; K],
+    allowed: &[bool; K],
+    lambda: Temperature<Fixed>,
+) -> Result<(), Error> {
+    let location = Fixed::from_bits(black_box(1 << 15));
+    let scale = Fixed::from_bits(black_box(3 << 15));
+    let x = Fixed::from_bits(black_box(5 << 14));
+    let u = Fixed::from_bits(black_box(3 << 14));
+    let gumbel = Gumbel::new(location, scale)?;
+    black_box((
+        gumbel.log_pdf(x)?,
+        gumbel.pdf(x)?,
+        gumbel.cdf(x)?,
+        gumbel.log_cdf(x)?,
+        gumbel.sf(x)?,
+        gumbel.log_sf(x)?,
+        gumbel.quantile(u)?,
+        gumbel.sample(rng),
+    ));
+    let logistic = Logistic::new(location, scale)?;
+    black_box((
+        logistic.log_pdf(x)?,
+        logistic.pdf(x)?,
+        logistic.cdf(x)?,
+        logistic.log_cdf(x)?,
+        logistic.sf(x)?,
+        logistic.log_sf(x)?,
+        logistic.quantile(u)?,
+        logistic.sample(rng),
+    ));
+    black_box(Categorical::new(logits, Some(allowed))?.sample(rng));
+    let relaxed = Concrete::new(logits, Some(allowed), lambda)?;
+    let mut x = relaxed.sample(rng);
+    relaxed.sample_into(rng, &mut x);
+    black_box(x);
+    let bernoulli = BinaryConcrete::new(logits[1], lambda)?;
+    black_box((bernoulli.sample(rng), bernoulli.sample_logit(rng)));
+    Ok(())
+}
+
 /// Runs every entry point once; the results go to `black_box` so none is optimised away.
 fn exercise() -> Result<(), gumbel::Error> {
     let mut rng = Xoshiro128PlusPlus::seed_from_u64(black_box(1));
@@ -203,6 +247,7 @@ fn exercise() -> Result<(), gumbel::Error> {
         v * logit,
     ));
     let _ = black_box(exercise_estimators(&mut rng, &logits, lambda));
+    let _ = black_box(exercise_distributions(&mut rng, &logits, &allowed, lambda));
     // Every pinned fixed-point vector: all samplers and densities once more.
     black_box(vectors::check_fixed().is_ok());
     Ok(())
