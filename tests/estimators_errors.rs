@@ -6,7 +6,9 @@ use gumbel::conditional;
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate, Terms};
 use gumbel::estimators::schedule::Schedule;
 use gumbel::estimators::score::{self, Baseline};
-use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, straight_through};
+use gumbel::estimators::{
+    Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, straight_through,
+};
 use gumbel::{Error, Temperature, categorical};
 use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -330,22 +332,54 @@ fn gumbel_rao_refuses_bad_input() {
     let l = lambda(1.0);
     let mut scratch = [0.0f32; 3];
     refused(3, Error::InvalidParameter, |rng, out| {
-        gumbel_rao::categorical(rng, &logits, None, 0, l, 0, &up, &mut scratch, out)
+        gumbel_rao::categorical(
+            rng,
+            Choice {
+                logits: &logits,
+                allowed: None,
+                action: 0,
+            },
+            l,
+            0,
+            &up,
+            Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            },
+        )
     });
     refused(3, Error::UnavailableAction { index: 2 }, |rng, out| {
-        gumbel_rao::categorical(rng, &logits, None, 2, l, 10, &up, &mut scratch, out)
+        gumbel_rao::categorical(
+            rng,
+            Choice {
+                logits: &logits,
+                allowed: None,
+                action: 2,
+            },
+            l,
+            10,
+            &up,
+            Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            },
+        )
     });
     refused(3, Error::Nan { index: 1 }, |rng, out| {
         gumbel_rao::categorical(
             rng,
-            &logits,
-            None,
-            0,
+            Choice {
+                logits: &logits,
+                allowed: None,
+                action: 0,
+            },
             l,
             10,
             &[0.0, NAN, 0.0],
-            &mut scratch,
-            out,
+            Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            },
         )
     });
     refused(
@@ -354,20 +388,40 @@ fn gumbel_rao_refuses_bad_input() {
             expected: 3,
             found: 2,
         },
-        |rng, out| gumbel_rao::categorical(rng, &logits, None, 0, l, 10, &up, &mut [0.0; 2], out),
+        |rng, out| {
+            gumbel_rao::categorical(
+                rng,
+                Choice {
+                    logits: &logits,
+                    allowed: None,
+                    action: 0,
+                },
+                l,
+                10,
+                &up,
+                Buffers {
+                    gradient: out,
+                    scratch: &mut [0.0; 2],
+                },
+            )
+        },
     );
     refused(3, Error::NonFiniteUpdate, |rng, out| {
         let up = [1e30f32, 0.0, 0.0];
         gumbel_rao::categorical(
             rng,
-            &logits,
-            None,
-            0,
+            Choice {
+                logits: &logits,
+                allowed: None,
+                action: 0,
+            },
             lambda(1e-30),
             10,
             &up,
-            &mut scratch,
-            out,
+            Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            },
         )
     });
     let mut generator = rng();
@@ -397,14 +451,18 @@ fn control_variates_refuse_bad_input() {
         |rng, out| {
             relax::categorical(
                 rng,
-                &logits,
-                None,
-                &noise,
+                Draw {
+                    logits: &logits,
+                    allowed: None,
+                    noise: &noise,
+                },
                 l,
                 1.0,
                 &mut Quadratic,
-                &mut [0.0; 8],
-                out,
+                Buffers {
+                    gradient: out,
+                    scratch: &mut [0.0; 8],
+                },
             )
             .map(|_| ())
         },
@@ -412,28 +470,36 @@ fn control_variates_refuse_bad_input() {
     refused(3, Error::Nan { index: 0 }, |rng, out| {
         relax::categorical(
             rng,
-            &logits,
-            None,
-            &noise,
+            Draw {
+                logits: &logits,
+                allowed: None,
+                noise: &noise,
+            },
             l,
             NAN,
             &mut Quadratic,
-            &mut scratch,
-            out,
+            Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            },
         )
         .map(|_| ())
     });
     refused(3, Error::NotFinite { index: 0 }, |rng, out| {
         rebar::categorical(
             rng,
-            &logits,
-            None,
-            &noise,
+            Draw {
+                logits: &logits,
+                allowed: None,
+                noise: &noise,
+            },
             l,
             INF,
             &mut Quadratic,
-            &mut scratch,
-            out,
+            Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            },
         )
         .map(|_| ())
     });
@@ -446,14 +512,18 @@ fn control_variates_refuse_bad_input() {
         |rng, out| {
             rebar::categorical(
                 rng,
-                &logits,
-                None,
-                &noise,
+                Draw {
+                    logits: &logits,
+                    allowed: None,
+                    noise: &noise,
+                },
                 l,
                 1.0,
                 &mut Quadratic,
-                &mut [0.0; 3],
-                out,
+                Buffers {
+                    gradient: out,
+                    scratch: &mut [0.0; 3],
+                },
             )
             .map(|_| ())
         },
@@ -491,14 +561,18 @@ fn control_variates_refuse_bad_input() {
         let mut out = [SENTINEL; 3];
         let result = relax::categorical(
             &mut rng(),
-            &logits,
-            None,
-            &noise,
+            Draw {
+                logits: &logits,
+                allowed: None,
+                noise: &noise,
+            },
             l,
             1.0,
             &mut surrogate,
-            &mut scratch,
-            &mut out,
+            Buffers {
+                gradient: &mut out,
+                scratch: &mut scratch,
+            },
         );
         assert_eq!(result, Err(expected));
         assert_eq!(out, [SENTINEL; 3]);
@@ -568,27 +642,35 @@ fn extreme_logits_give_finite_gradients() {
             assert!(v.iter().all(|x| x.is_finite()));
             gumbel_rao::categorical(
                 &mut generator,
-                logits,
-                None,
-                b,
+                Choice {
+                    logits,
+                    allowed: None,
+                    action: b,
+                },
                 l,
                 4,
                 &[1.0, -2.0, 0.5, 3.0],
-                &mut scratch[..4],
-                &mut out,
+                Buffers {
+                    gradient: &mut out,
+                    scratch: &mut scratch[..4],
+                },
             )
             .unwrap();
             assert!(out.iter().all(|x| x.is_finite()));
             rebar::categorical(
                 &mut generator,
-                logits,
-                None,
-                &noise,
+                Draw {
+                    logits,
+                    allowed: None,
+                    noise: &noise,
+                },
                 l,
                 1.0,
                 &mut Quadratic,
-                &mut scratch,
-                &mut out,
+                Buffers {
+                    gradient: &mut out,
+                    scratch: &mut scratch,
+                },
             )
             .unwrap();
             assert!(out.iter().all(|x| x.is_finite()), "{logits:?}: {out:?}");

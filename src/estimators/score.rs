@@ -7,7 +7,7 @@
 //! finite logits work.
 
 use crate::scalar::{LogSumExp, from_count, sigmoid};
-use crate::validate::{finite_scalar, same_len, support_with_action};
+use crate::validate::{Support, finite_scalar, support_with_action};
 use crate::{Error, Scalar};
 
 /// Writes `∇θ log p(action) = one_hot(action) − softmax(logits)` into `out` (the logits'
@@ -20,8 +20,14 @@ pub fn categorical<S: Scalar>(
 ) -> Result<(), Error> {
     let support = support_with_action(logits, allowed, action)?;
     support.same_len(out.len())?;
+    write_categorical(&support, action, out);
+    Ok(())
+}
+
+/// [`categorical`] for validated input: `action` available in `support`, `out` its length.
+pub(crate) fn write_categorical<S: Scalar>(support: &Support<S>, action: usize, out: &mut [S]) {
     let mut lse = LogSumExp::new();
-    for i in 0..logits.len() {
+    for i in 0..support.len() {
         if let Some(theta) = support.effective(i) {
             lse.push(theta);
         }
@@ -36,7 +42,6 @@ pub fn categorical<S: Scalar>(
             None => S::ZERO,
         };
     }
-    Ok(())
 }
 
 /// `∇θ log p(b) = b − σ(logit)` for a Bernoulli with `P(1) = σ(logit)`.
@@ -57,14 +62,13 @@ pub fn reinforce_categorical<S: Scalar>(
 ) -> Result<(), Error> {
     finite_scalar(reward)?;
     finite_scalar(baseline)?;
-    // Validate everything before writing.
-    support_with_action(logits, allowed, action)?;
-    same_len(logits.len(), out.len())?;
+    let support = support_with_action(logits, allowed, action)?;
+    support.same_len(out.len())?;
     let advantage = reward - baseline;
     if !advantage.is_finite() {
         return Err(Error::NonFiniteUpdate);
     }
-    categorical(logits, allowed, action, out)?;
+    write_categorical(&support, action, out);
     for o in out.iter_mut() {
         *o *= advantage;
     }

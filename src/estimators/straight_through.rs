@@ -80,3 +80,28 @@ pub fn backward_binary<S: Scalar>(
 ) -> Result<S, Error> {
     super::reparam::binary(logit, noise, temperature, upstream).map(|(d_logit, _)| d_logit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10, defect 1: `index + 1` overflowed for `usize::MAX` (a panic with overflow
+    /// checks on, which this test profile has: the first assertion proves it).
+    #[test]
+    fn one_hot_of_the_largest_index_is_refused() {
+        let overflow = std::panic::catch_unwind(|| core::hint::black_box(u8::MAX) + 1);
+        assert!(overflow.is_err(), "overflow checks are off");
+        assert_eq!(
+            one_hot::<f32>(usize::MAX, &mut []),
+            Err(Error::UnavailableAction { index: usize::MAX })
+        );
+        let mut out = [5.0f32; 3];
+        assert_eq!(
+            one_hot(3, &mut out),
+            Err(Error::UnavailableAction { index: 3 })
+        );
+        assert_eq!(out, [5.0; 3]);
+        one_hot(1, &mut out).unwrap();
+        assert_eq!(out, [0.0, 1.0, 0.0]);
+    }
+}

@@ -11,7 +11,8 @@ use gumbel::estimators::control_variate::{
     AdaptiveEta, BinarySurrogate, SCRATCH_PER_ACTION, Surrogate,
 };
 use gumbel::estimators::{
-    gumbel_rao, rebar, relax, reparam, schedule::Schedule, score, straight_through,
+    Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, schedule::Schedule, score,
+    straight_through,
 };
 use gumbel::{
     Error, Fixed, Scalar, Temperature, binary, categorical, concrete, conditional, noise, topk,
@@ -72,14 +73,18 @@ fn exercise_estimators(
     let upstream = [v; K];
     gumbel_rao::categorical(
         rng,
-        logits,
-        None,
-        action,
+        Choice {
+            logits,
+            allowed: None,
+            action,
+        },
         lambda,
         4,
         &upstream,
-        &mut scratch,
-        &mut gradient,
+        Buffers {
+            gradient: &mut gradient,
+            scratch: &mut scratch,
+        },
     )?;
     black_box((gradient, gumbel_rao::binary(rng, logit, b, lambda, 4, v)?));
     let mut out = [Fixed::ZERO; K];
@@ -94,14 +99,18 @@ fn exercise_estimators(
     let mut scratch = [Fixed::ZERO; SCRATCH_PER_ACTION * K];
     let terms = rebar::categorical(
         rng,
-        logits,
-        None,
-        &g,
+        Draw {
+            logits,
+            allowed: None,
+            noise: &g,
+        },
         lambda,
         Fixed::ONE,
         &mut surrogate,
-        &mut scratch,
-        &mut gradient,
+        Buffers {
+            gradient: &mut gradient,
+            scratch: &mut scratch,
+        },
     )?;
     black_box(rebar::binary(
         rng,
@@ -113,14 +122,18 @@ fn exercise_estimators(
     )?);
     black_box(relax::categorical(
         rng,
-        logits,
-        None,
-        &g,
+        Draw {
+            logits,
+            allowed: None,
+            noise: &g,
+        },
         lambda,
         v,
         &mut surrogate,
-        &mut scratch,
-        &mut gradient,
+        Buffers {
+            gradient: &mut gradient,
+            scratch: &mut scratch,
+        },
     )?);
     black_box(relax::binary(rng, logit, g[0], lambda, v, &mut surrogate)?);
     let mut eta = AdaptiveEta::new(Fixed::ONE, Fixed::HALF)?;
