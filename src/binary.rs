@@ -89,8 +89,9 @@ pub(crate) fn logit_from_noise_unchecked<S: Scalar>(
 /// Log-density of the logit-space sample `Y = (logit + L)/λ` at `y`:
 /// `ln λ − u − 2·softplus(−u)` with `u = λy − logit` (a logistic density, scaled), at most
 /// `ln λ − 2 ln 2`. Refuses a NaN or infinite logit or `y` ([`Error::Nan`],
-/// [`Error::NotFinite`]), and a `y` whose `λy − logit` overflows ([`Error::OutsideSupport`]:
-/// the log-density there, about `−|λy − logit|`, is not representable); otherwise finite.
+/// [`Error::NotFinite`]), and a `y` whose `λy` or `λy − logit` reaches the largest finite
+/// value ([`Error::OutsideSupport`]: the log-density there, about `−|λy − logit|`, is not
+/// representable, and fixed point would saturate); otherwise finite.
 pub fn log_density_logit<S: Scalar>(
     logit: S,
     temperature: Temperature<S>,
@@ -99,18 +100,23 @@ pub fn log_density_logit<S: Scalar>(
     finite_scalar(logit)?;
     finite_scalar(y)?;
     let lambda = temperature.get();
-    let u = lambda * y - logit;
-    if !u.is_finite() {
-        // |λy − logit| overflowed: the log-density, about −|λy − logit|, is not representable.
+    let scaled = lambda * y;
+    let u = scaled - logit;
+    // λy or λy − logit at (f32: beyond) the largest finite value: the log-density, about
+    // −|λy − logit|, is not representable (and in fixed point the saturated value is wrong).
+    let edge = |v: S| v.abs() >= S::MAX;
+    if edge(scaled) || edge(u) {
         return Err(Error::OutsideSupport);
     }
     let softplus_u = softplus(-u);
-    let twice = softplus_u + softplus_u;
-    Ok(if twice.is_finite() {
-        lambda.ln() - u - twice
+    Ok(if u >= -(S::MAX * S::HALF * S::HALF) {
+        lambda.ln() - u - (softplus_u + softplus_u)
     } else {
-        // u below −MAX/2: 2·softplus(−u) ≈ 2|u| overflows, the result ≈ ln λ + u does not.
-        (lambda.ln() - u - softplus_u) - softplus_u
+        // Far below zero 2·softplus(−u) ≈ 2|u| would overflow; the symmetric form
+        // ln λ − |u| − 2 ln(1 + e^{−|u|}) does not (and for u ≥ 0 it is the line above).
+        let magnitude = u.abs();
+        let tail = (-magnitude).exp().ln_1p();
+        lambda.ln() - magnitude - (tail + tail)
     })
 }
 
@@ -184,7 +190,7 @@ mod tests {
         let mut rng = Xoshiro128PlusPlus::seed_from_u64(3);
         let y = sample_logit(&mut rng, 3e38f32, l).unwrap();
         assert_eq!(y, f32::MAX);
-        for (logit, y) in [(3e38f32, y), (-3e38, -f32::MAX), (f32::MAX, 0.0)] {
+        for (logit, y) in [(3e38f32, y), (-3e38, -f32::MAX), (3e38, 0.0)] {
             let got = f64::from(log_density_logit(logit, l, y).unwrap());
             let expected = reference(logit, 1e-30, y);
             // Three roundings of magnitude |u| (the product, the difference, the result).
@@ -229,7 +235,10 @@ mod tests {
     #[test]
     fn nan_and_out_of_range_points() {
         let l = lambda(0.5);
-        assert_eq!(log_density(0.0f32, l, f32::NAN), Err(Error::Nan { index: 0 }));
+        assert_eq!(
+            log_density(0.0f32, l, f32::NAN),
+            Err(Error::Nan { index: 0 })
+        );
         assert_eq!(log_density(0.0f32, l, 0.0), Err(Error::OutsideSupport));
         assert_eq!(log_density(0.0f32, l, 1.0), Err(Error::OutsideSupport));
         assert_eq!(cdf(0.0f32, l, f32::NAN), Err(Error::Nan { index: 0 }));

@@ -403,7 +403,13 @@ mod tests {
         use crate::Fixed;
         let mut noise = [Fixed::ZERO; 2];
         assert_eq!(
-            categorical(&mut rng(), &[Fixed::MAX, Fixed::LOWEST], None, 1, &mut noise),
+            categorical(
+                &mut rng(),
+                &[Fixed::MAX, Fixed::LOWEST],
+                None,
+                1,
+                &mut noise
+            ),
             Err(Error::UnavailableAction { index: 1 })
         );
         let logits = [Fixed::ZERO, Fixed::from_i32(-16_384)];
@@ -476,8 +482,16 @@ mod tests {
             Err(Error::NonFiniteUpdate)
         );
         let quarter = MAX / 4.0;
-        assert!(binary_from_logistic(0.0f32, true, quarter).unwrap().is_finite());
-        assert!(binary_from_logistic(-1e38f32, true, quarter).unwrap().is_finite());
+        assert!(
+            binary_from_logistic(0.0f32, true, quarter)
+                .unwrap()
+                .is_finite()
+        );
+        assert!(
+            binary_from_logistic(-1e38f32, true, quarter)
+                .unwrap()
+                .is_finite()
+        );
         let mut noise = [1.0f32; 2];
         assert_eq!(
             categorical_from_gumbel(&[0.0, 0.0], None, 0, &[MAX, 0.0], &mut noise),
