@@ -352,6 +352,7 @@ mod tests {
     use rand_xoshiro::Xoshiro128PlusPlus;
 
     use super::*;
+    use crate::conditional::testing;
 
     const MAX: f32 = f32::MAX;
 
@@ -528,5 +529,82 @@ mod tests {
         assert!(g.is_finite() && -MAX + g < 0.0);
         let g = lower_until_below(1.0f32, 1.0, 2.0);
         assert!(g < 1.0 && g > 0.99);
+    }
+
+    #[test]
+    fn conditional_refuses_bad_input() {
+        let logits = [0.0f32, 1.0, -f32::INFINITY];
+        for chosen in [2, 3] {
+            testing::refused(3, Error::UnavailableAction { index: chosen }, |rng, out| {
+                categorical(rng, &logits, None, chosen, out)
+            });
+        }
+        testing::refused(
+            2,
+            Error::LengthMismatch {
+                expected: 3,
+                found: 2,
+            },
+            |rng, out| categorical(rng, &logits, None, 0, out),
+        );
+        testing::refused(3, Error::AllMasked, |rng, out| {
+            categorical(rng, &logits, Some(&[false; 3]), 0, out)
+        });
+        testing::refused(3, Error::Nan { index: 1 }, |_, out| {
+            categorical_from_gumbel(&logits, None, 0, &[0.0, f32::NAN, 0.0], out)
+        });
+        // Noise that does not produce `chosen`.
+        let mut u = [1.0f32, 1.0, 1.0];
+        assert_eq!(
+            categorical_backward(&logits, None, 0, &[0.0, 0.0, 0.0], &mut u),
+            Err(Error::NoiseMismatch)
+        );
+        assert_eq!(u, [1.0; 3]);
+        assert_eq!(
+            binary(&mut testing::rng(), f32::NAN, true),
+            Err(Error::Nan { index: 0 })
+        );
+        assert_eq!(
+            binary(&mut testing::rng(), -f32::INFINITY, true),
+            Err(Error::NotFinite { index: 0 })
+        );
+        assert_eq!(
+            binary_derivative(0.0f32, true, -1.0),
+            Err(Error::NoiseMismatch)
+        );
+    }
+}
+
+/// Test support for the unit tests here and in the estimators: refusals leave outputs and the
+/// generator untouched.
+#[cfg(test)]
+pub(crate) mod testing {
+    use rand_core::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro128PlusPlus;
+
+    use crate::Error;
+
+    /// What output buffers hold before a call that must not write them.
+    pub(crate) const SENTINEL: f32 = 12345.0;
+
+    pub(crate) fn rng() -> Xoshiro128PlusPlus {
+        Xoshiro128PlusPlus::seed_from_u64(1)
+    }
+
+    /// Runs `call` with a fresh generator and a sentinel-filled output of length `n`; checks
+    /// the error, that the output is untouched and that no random word was drawn.
+    pub(crate) fn refused(
+        n: usize,
+        expected: Error,
+        call: impl FnOnce(&mut Xoshiro128PlusPlus, &mut [f32]) -> Result<(), Error>,
+    ) {
+        let mut generator = rng();
+        let mut out = vec![SENTINEL; n];
+        assert_eq!(call(&mut generator, &mut out), Err(expected));
+        assert!(
+            out.iter().all(|&x| x == SENTINEL),
+            "output written: {out:?}"
+        );
+        assert_eq!(generator.next_u32(), rng().next_u32(), "random words drawn");
     }
 }

@@ -107,7 +107,7 @@ impl<S: Scalar> AdaptiveEta<S> {
     }
 
     /// One step on the variance, from the terms of the latest estimate. A non-finite step is
-    /// refused ([`Error::NonFiniteUpdate`]) and the state left unchanged.
+    /// refused ([`Error::NonFiniteUpdate`]) and the state left unchanged; η stays finite.
     pub fn update(&mut self, terms: &Terms<S>) -> Result<(), Error> {
         let d = terms.eta_variance_gradient;
         // decay 0.99 = 1 − 1/100, from integers so fixed point needs no float constant.
@@ -322,8 +322,9 @@ mod tests {
     use rand_core::{Rng, SeedableRng};
     use rand_xoshiro::Xoshiro128PlusPlus;
 
-    use super::super::{rebar, relax};
+    use super::super::{Choice, gumbel_rao, rebar, relax, reparam};
     use super::*;
+    use crate::conditional::testing;
 
     fn rng() -> Xoshiro128PlusPlus {
         Xoshiro128PlusPlus::seed_from_u64(5)
@@ -331,6 +332,51 @@ mod tests {
 
     fn lambda(x: f32) -> Temperature<f32> {
         Temperature::new(x).unwrap()
+    }
+
+    struct Quadratic;
+
+    impl Surrogate<f32> for Quadratic {
+        fn evaluate(&mut self, x: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+            let mut value = 0.0;
+            for (g, &xi) in gradient.iter_mut().zip(x) {
+                value += xi * xi;
+                *g = 2.0 * xi;
+            }
+            Ok(value)
+        }
+    }
+
+    impl BinarySurrogate<f32> for Quadratic {
+        fn evaluate(&mut self, x: f32) -> Result<(f32, f32), Error> {
+            Ok((x * x, 2.0 * x))
+        }
+    }
+
+    /// A surrogate that returns `value` and a gradient of `slope` everywhere (or fails).
+    struct Broken {
+        value: f32,
+        slope: f32,
+        fail: bool,
+    }
+
+    impl Surrogate<f32> for Broken {
+        fn evaluate(&mut self, _: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+            if self.fail {
+                return Err(Error::OutsideSupport);
+            }
+            gradient.fill(self.slope);
+            Ok(self.value)
+        }
+    }
+
+    impl BinarySurrogate<f32> for Broken {
+        fn evaluate(&mut self, _: f32) -> Result<(f32, f32), Error> {
+            if self.fail {
+                return Err(Error::OutsideSupport);
+            }
+            Ok((self.value, self.slope))
+        }
     }
 
     /// `c(x) = w Σ x_k` (and `w x` for a binary sample); fails if `fail`.
@@ -517,5 +563,233 @@ mod tests {
         expected.next_u32();
         assert_eq!(generator.next_u32(), expected.next_u32());
         assert_eq!(gradient, [7.0; 2]);
+    }
+
+    /// RELAX (objective `value`) or REBAR (η = `value`) with the [`Quadratic`] surrogate, as a
+    /// call for [`testing::refused`].
+    fn refusal<'a>(
+        use_rebar: bool,
+        logits: &'a [f32],
+        noise: &'a [f32],
+        value: f32,
+        scratch: usize,
+    ) -> impl FnOnce(&mut Xoshiro128PlusPlus, &mut [f32]) -> Result<(), Error> + 'a {
+        move |rng, gradient| {
+            let draw = Draw {
+                logits,
+                allowed: None,
+                noise,
+            };
+            let mut scratch = vec![0.0f32; scratch];
+            let out = Buffers {
+                gradient,
+                scratch: &mut scratch,
+            };
+            let l = lambda(0.5);
+            let result = if use_rebar {
+                rebar::categorical(rng, draw, l, value, &mut Quadratic, out)
+            } else {
+                relax::categorical(rng, draw, l, value, &mut Quadratic, out)
+            };
+            result.map(|_| ())
+        }
+    }
+
+    #[test]
+    fn control_variates_refuse_bad_input() {
+        let logits = [0.0f32, 1.0, -f32::INFINITY];
+        let noise = [0.3f32, 0.1, 0.0];
+        let l = lambda(0.5);
+        let mut scratch = [0.0f32; 9];
+        let call = |use_rebar, value, scratch| refusal(use_rebar, &logits, &noise, value, scratch);
+        let too_small = |found| Error::BufferTooSmall { needed: 9, found };
+        testing::refused(3, too_small(8), call(false, 1.0, 8));
+        testing::refused(3, Error::Nan { index: 0 }, call(false, f32::NAN, 9));
+        testing::refused(
+            3,
+            Error::NotFinite { index: 0 },
+            call(true, f32::INFINITY, 9),
+        );
+        testing::refused(3, too_small(3), call(true, 1.0, 3));
+
+        // Surrogates that misbehave: their NaN is refused, their error passed through. The
+        // conditional noise has been drawn by then, so only the output is checked.
+        let cases = [
+            (
+                Broken {
+                    value: f32::NAN,
+                    slope: 0.0,
+                    fail: false,
+                },
+                Error::Nan { index: 0 },
+            ),
+            (
+                Broken {
+                    value: 0.0,
+                    slope: f32::INFINITY,
+                    fail: false,
+                },
+                Error::NotFinite { index: 0 },
+            ),
+            (
+                Broken {
+                    value: 0.0,
+                    slope: 0.0,
+                    fail: true,
+                },
+                Error::OutsideSupport,
+            ),
+        ];
+        for (mut surrogate, expected) in cases {
+            let mut out = [testing::SENTINEL; 3];
+            let result = relax::categorical(
+                &mut testing::rng(),
+                Draw {
+                    logits: &logits,
+                    allowed: None,
+                    noise: &noise,
+                },
+                l,
+                1.0,
+                &mut surrogate,
+                Buffers {
+                    gradient: &mut out,
+                    scratch: &mut scratch,
+                },
+            );
+            assert_eq!(result, Err(expected));
+            assert_eq!(out, [testing::SENTINEL; 3]);
+            assert_eq!(
+                relax::binary(&mut testing::rng(), 0.0f32, 0.3, l, 1.0, &mut surrogate)
+                    .map(|r| r.0),
+                Err(expected)
+            );
+        }
+        assert_eq!(
+            rebar::binary(
+                &mut testing::rng(),
+                0.0f32,
+                f32::NAN,
+                l,
+                1.0,
+                &mut Quadratic
+            )
+            .map(|r| r.0),
+            Err(Error::Nan { index: 0 })
+        );
+        assert_eq!(
+            rebar::binary(
+                &mut testing::rng(),
+                0.0f32,
+                0.1,
+                l,
+                f32::NAN,
+                &mut Quadratic
+            )
+            .map(|r| r.0),
+            Err(Error::Nan { index: 0 })
+        );
+
+        for (initial, rate) in [
+            (f32::NAN, 0.1f32),
+            (f32::INFINITY, 0.1),
+            (1.0, 0.0),
+            (1.0, -0.1),
+            (1.0, f32::NAN),
+        ] {
+            assert_eq!(
+                AdaptiveEta::new(initial, rate),
+                Err(Error::InvalidParameter)
+            );
+        }
+        let mut eta = AdaptiveEta::new(1.0f32, 0.1).unwrap();
+        let terms = Terms {
+            action: 0,
+            surrogate: 0.0,
+            conditional_surrogate: 0.0,
+            eta_variance_gradient: f32::NAN,
+        };
+        assert_eq!(eta.update(&terms), Err(Error::NonFiniteUpdate));
+        assert_eq!(eta.value(), 1.0);
+        // A positive variance gradient lowers η.
+        let terms = Terms {
+            eta_variance_gradient: 3.0,
+            ..terms
+        };
+        eta.update(&terms).unwrap();
+        assert!(eta.value() < 1.0);
+    }
+
+    #[test]
+    fn extreme_logits_give_finite_gradients() {
+        let mut generator = testing::rng();
+        let l = lambda(0.1);
+        let cases: [&[f32]; 4] = [
+            &[1e30, -1e30, 0.0, 5.0],
+            &[20.0, -20.0, 19.9, -f32::INFINITY],
+            &[0.0, 0.0, 0.0, 0.0],
+            &[-1e30, -1e30, -1e30, 1e30],
+        ];
+        let mut noise = [0.0f32; 4];
+        let mut scratch = [0.0f32; 12];
+        let mut out = [0.0f32; 4];
+        for logits in cases {
+            for _ in 0..2_000 {
+                let b =
+                    crate::categorical::sample_with_noise(&mut generator, logits, None, &mut noise)
+                        .unwrap();
+                let mut v = [1.0f32, -2.0, 0.5, 3.0];
+                reparam::concrete(logits, None, &noise, l, &mut v).unwrap();
+                assert!(v.iter().all(|x| x.is_finite()));
+                gumbel_rao::categorical(
+                    &mut generator,
+                    Choice {
+                        logits,
+                        allowed: None,
+                        action: b,
+                    },
+                    l,
+                    4,
+                    &[1.0, -2.0, 0.5, 3.0],
+                    Buffers {
+                        gradient: &mut out,
+                        scratch: &mut scratch[..4],
+                    },
+                )
+                .unwrap();
+                assert!(out.iter().all(|x| x.is_finite()));
+                rebar::categorical(
+                    &mut generator,
+                    Draw {
+                        logits,
+                        allowed: None,
+                        noise: &noise,
+                    },
+                    l,
+                    1.0,
+                    &mut Quadratic,
+                    Buffers {
+                        gradient: &mut out,
+                        scratch: &mut scratch,
+                    },
+                )
+                .unwrap();
+                assert!(out.iter().all(|x| x.is_finite()), "{logits:?}: {out:?}");
+            }
+        }
+        for logit in [1e30f32, -1e30, 30.0, -30.0, 0.0] {
+            for _ in 0..2_000 {
+                let noise: f32 = crate::noise::logistic(&mut generator);
+                let (g, _) =
+                    rebar::binary(&mut generator, logit, noise, l, 1.0, &mut Quadratic).unwrap();
+                assert!(g.is_finite());
+                let b = logit + noise > 0.0;
+                assert!(
+                    gumbel_rao::binary(&mut generator, logit, b, l, 4, 1.0)
+                        .unwrap()
+                        .is_finite()
+                );
+            }
+        }
     }
 }

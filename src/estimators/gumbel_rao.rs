@@ -1,7 +1,7 @@
 //! The Gumbel-Rao estimator (Paulus, Maddison and Krause 2021): the straight-through gradient
 //! Rao-Blackwellised over the noise. Given the drawn action `a`, it averages the Concrete VJP
 //! over `M` draws of Gumbel noise *conditioned on* `argmax(θ + g) = a`
-//! ([`conditional`]):
+//! ([`conditional`](crate::conditional)):
 //! `(1/M) Σ_m y^m ⊙ (v − ⟨v, y^m⟩)/λ`, `y^m = softmax((θ + g^m)/λ)`, with the upstream
 //! `v = ∂f/∂D` at the hard one-hot `D = one_hot(a)`. Same expectation as
 //! [`straight_through`](super::straight_through), and variance no larger for every `M ≥ 1`.
@@ -11,7 +11,7 @@
 //! binary estimator) and `O(MK)` arithmetic.
 //!
 //! # What is refused, and the range of the outputs
-//! Errors as in [`reparam`](super::reparam) and [`conditional`] (an action that is not
+//! Errors as in [`reparam`](super::reparam) and [`conditional`](crate::conditional) (an action that is not
 //! available, or of probability zero at the scalar's precision, is
 //! [`Error::UnavailableAction`]), plus `draws` outside `1..=`[`MAX_DRAWS`] →
 //! [`Error::InvalidParameter`], a scratch or gradient buffer of another length than the logits
@@ -138,6 +138,7 @@ mod tests {
     use rand_xoshiro::Xoshiro128PlusPlus;
 
     use super::*;
+    use crate::conditional::testing;
 
     fn rng() -> Xoshiro128PlusPlus {
         Xoshiro128PlusPlus::seed_from_u64(4)
@@ -223,5 +224,63 @@ mod tests {
         assert_eq!(generator.next_u32(), rng().next_u32());
         let g = binary(&mut generator, 0.0f32, true, lambda(0.5), 10, 2.0).unwrap();
         assert!(g > 0.0 && g <= 2.0 / (4.0 * 0.5));
+    }
+
+    /// The categorical estimator as a call for [`testing::refused`].
+    fn refusal<'a>(
+        logits: &'a [f32],
+        action: usize,
+        l: Temperature<f32>,
+        draws: usize,
+        up: &'a [f32],
+        scratch: usize,
+    ) -> impl FnOnce(&mut Xoshiro128PlusPlus, &mut [f32]) -> Result<(), Error> + 'a {
+        move |rng, out| {
+            let choice = Choice {
+                logits,
+                allowed: None,
+                action,
+            };
+            let mut scratch = vec![0.0f32; scratch];
+            let out = Buffers {
+                gradient: out,
+                scratch: &mut scratch,
+            };
+            categorical(rng, choice, l, draws, up, out)
+        }
+    }
+
+    #[test]
+    fn gumbel_rao_refuses_bad_input() {
+        let logits = [0.0f32, 1.0, -f32::INFINITY];
+        let up = [1.0f32, -1.0, 0.0];
+        let l = lambda(1.0);
+        let call = |action, l, draws, up, scratch| refusal(&logits, action, l, draws, up, scratch);
+        testing::refused(3, Error::InvalidParameter, call(0, l, 0, &up, 3));
+        let unavailable = Error::UnavailableAction { index: 2 };
+        testing::refused(3, unavailable, call(2, l, 10, &up, 3));
+        let nan = [0.0, f32::NAN, 0.0];
+        testing::refused(3, Error::Nan { index: 1 }, call(0, l, 10, &nan, 3));
+        let short = Error::LengthMismatch {
+            expected: 3,
+            found: 2,
+        };
+        testing::refused(3, short, call(0, l, 10, &up, 2));
+        let huge = [1e30f32, 0.0, 0.0];
+        testing::refused(
+            3,
+            Error::NonFiniteUpdate,
+            call(0, lambda(1e-30), 10, &huge, 3),
+        );
+        let mut generator = testing::rng();
+        assert_eq!(
+            binary(&mut generator, 0.0f32, true, l, 0, 1.0),
+            Err(Error::InvalidParameter)
+        );
+        assert_eq!(
+            binary(&mut generator, 0.0f32, true, l, 10, f32::NAN),
+            Err(Error::Nan { index: 0 })
+        );
+        assert_eq!(generator.next_u32(), testing::rng().next_u32());
     }
 }

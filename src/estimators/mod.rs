@@ -89,7 +89,8 @@ pub mod straight_through;
 
 /// A categorical sample as the estimators that differentiate its relaxation take it (REBAR,
 /// RELAX): the logits, the mask and the Gumbel noise that drew it, as
-/// [`categorical::sample_with_noise`] returns it. The action is `argmax(logits + noise)`.
+/// [`categorical::sample_with_noise`](crate::categorical::sample_with_noise) returns it. The
+/// action is `argmax(logits + noise)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Draw<'a, S> {
     /// The logits the action was drawn from.
