@@ -1,5 +1,5 @@
-//! One probe per public entry point of `gumbel` (noise, samplers, densities, conditional noise,
-//! estimators, learner, tasks, pinned vectors, and the scalar kernels), for `f32` and for
+//! One probe per public entry point of `gumbel` (noise, samplers, densities, distribution types,
+//! conditional noise, estimators, learner, tasks, pinned vectors, and the scalar kernels), for `f32` and for
 //! `Fixed`, on inputs the optimiser cannot see through (`black_box`: slice lengths included), so
 //! the linked binary holds exactly the code a firmware calling that entry point would.
 //!
@@ -74,6 +74,8 @@ macro_rules! generic_probes {
             policy_logits, policy_probabilities, policy_greedy, policy_act,
             critic_action_values, critic_value, linear_apply, clip_norm, clip_clip,
             config_validate, bandit, vectors_outputs,
+            distributions_gumbel, distributions_logistic, distributions_categorical,
+            distributions_concrete, distributions_binary_concrete,
         );
     };
 }

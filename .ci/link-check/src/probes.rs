@@ -3,6 +3,7 @@
 
 use core::hint::black_box as opaque;
 
+use gumbel::distributions::{BinaryConcrete, Categorical, Concrete, Gumbel, Logistic};
 use gumbel::estimators::control_variate::{
     AdaptiveEta, BinarySurrogate, SCRATCH_PER_ACTION, Surrogate,
 };
@@ -732,4 +733,58 @@ pub fn vectors_check_f32() {
 #[cfg(feature = "fixed")]
 pub fn vectors_check_fixed() {
     sink(vectors::check_fixed().is_ok());
+}
+
+/// Every function of a location-scale family, on opaque arguments.
+macro_rules! location_scale {
+    ($name:ident, $family:ident) => {
+        pub fn $name<S: Scalar>() {
+            let Ok(d) = $family::new(value::<S>(2), value(3)) else {
+                return;
+            };
+            let (x, u) = (value::<S>(5), value::<S>(1));
+            sink((
+                d.log_pdf(x),
+                d.pdf(x),
+                d.cdf(x),
+                d.log_cdf(x),
+                d.sf(x),
+                d.log_sf(x),
+            ));
+            sink((d.quantile(u), d.sample(&mut rng()), d.location(), d.scale()));
+            sink($family::<S>::standard());
+        }
+    };
+}
+location_scale!(distributions_gumbel, Gumbel);
+location_scale!(distributions_logistic, Logistic);
+
+pub fn distributions_categorical<S: Scalar>() {
+    let logits = array::<S, K>();
+    let Ok(d) = Categorical::new(slice(&logits), mask()) else {
+        return;
+    };
+    sink(d.sample(&mut rng()));
+}
+pub fn distributions_concrete<S: Scalar>() {
+    let Ok(t) = lambda::<S>() else { return };
+    let logits = array::<S, K>();
+    let Ok(d) = Concrete::new(opaque(&logits), opaque(Some(&MASK)), t) else {
+        return;
+    };
+    let mut x = d.sample(&mut rng());
+    d.sample_into(&mut rng(), &mut x);
+    sink((x, d.temperature()));
+}
+pub fn distributions_binary_concrete<S: Scalar>() {
+    let Ok(t) = lambda::<S>() else { return };
+    let Ok(d) = BinaryConcrete::new(value::<S>(3), t) else {
+        return;
+    };
+    sink((
+        d.sample(&mut rng()),
+        d.sample_logit(&mut rng()),
+        d.logit(),
+        d.temperature(),
+    ));
 }
