@@ -20,7 +20,9 @@
 
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate};
 use gumbel::estimators::score::Baseline;
-use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, score, straight_through};
+use gumbel::estimators::{
+    Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, score, straight_through,
+};
 use gumbel::{Error, Temperature, categorical, concrete, noise};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -344,14 +346,18 @@ impl Problem {
                 hard_gradient(&mut upstream);
                 gumbel_rao::categorical(
                     rng,
-                    theta,
-                    None,
-                    b,
+                    Choice {
+                        logits: theta,
+                        allowed: None,
+                        action: b,
+                    },
                     st,
                     m,
                     &upstream,
-                    &mut scratch[..K],
-                    out,
+                    Buffers {
+                        gradient: out,
+                        scratch: &mut scratch[..K],
+                    },
                 )?;
             }
             Estimator::Rebar => {
@@ -361,14 +367,18 @@ impl Problem {
                 let eta = state.eta.value();
                 let terms = rebar::categorical(
                     rng,
-                    theta,
-                    None,
-                    &g,
+                    Draw {
+                        logits: theta,
+                        allowed: None,
+                        noise: &g,
+                    },
                     cv,
                     eta,
                     &mut objective,
-                    &mut scratch,
-                    out,
+                    Buffers {
+                        gradient: out,
+                        scratch: &mut scratch,
+                    },
                 )?;
                 state.eta.update(&terms)?;
             }
@@ -386,26 +396,34 @@ impl Problem {
                     };
                     relax::categorical(
                         &mut rng.clone(),
-                        theta,
-                        None,
-                        &g,
+                        Draw {
+                            logits: theta,
+                            allowed: None,
+                            noise: &g,
+                        },
                         cv,
                         0.0,
                         &mut single,
-                        &mut scratch,
-                        feature,
+                        Buffers {
+                            gradient: feature,
+                            scratch: &mut scratch,
+                        },
                     )?;
                 }
                 relax::categorical(
                     rng,
-                    theta,
-                    None,
-                    &g,
+                    Draw {
+                        logits: theta,
+                        allowed: None,
+                        noise: &g,
+                    },
                     cv,
                     f_b,
                     &mut linear,
-                    &mut scratch,
-                    out,
+                    Buffers {
+                        gradient: out,
+                        scratch: &mut scratch,
+                    },
                 )?;
                 let inner =
                     |feature: [f32; K]| 2.0 * (0..K).map(|i| out[i] * feature[i]).sum::<f32>();

@@ -52,7 +52,7 @@ impl<S: Scalar> BinaryConcrete<S> {
     /// Draws the logit-space sample `y = (logit + L)/λ`, clamped to the finite range.
     #[inline]
     pub fn sample_logit<R: Rng + ?Sized>(&self, rng: &mut R) -> S {
-        binary::from_noise_unchecked(
+        binary::logit_from_noise_unchecked(
             self.logit,
             S::logistic_from_word(rng.next_u32()),
             self.temperature,
