@@ -134,7 +134,8 @@ impl<S: Scalar> Gumbel<S> {
     /// The quantile function (inverse CDF) at a given uniform `u`: `μ − β·ln(−ln u)`.
     ///
     /// `u` must lie in `[0, 1]` ([`Error::Nan`], [`Error::OutsideSupport`]); `u = 0` gives
-    /// `−inf` and `u = 1` gives `+inf` (`LOWEST` and `MAX` in fixed point). Above `u = 1/2`,
+    /// `−inf` and `u = 1` gives `+inf` (`LOWEST` and `MAX` in fixed point); inside, a quantile
+    /// beyond the finite range (an overflowing `μ + β·q`) is clamped to it. Above `u = 1/2`,
     /// `−ln u` is formed from `d = 1 − u` (exact there) as `−ln_1p(−d)`, and for `d ≤ 1/8` the
     /// quantile is `−ln d − c(d)` with the series `c(d) = ln(−ln(1 − d)/d) = d/2 + 5d²/24 + …`
     /// (to `d⁷`; remainder below `2.5·10^-9`), so that fixed point keeps its accuracy near 1.

@@ -97,7 +97,8 @@ impl<S: Scalar> Logistic<S> {
     /// The quantile function (inverse CDF) at a given uniform `u`: `μ + β·ln(u/(1 − u))`.
     ///
     /// `u` must lie in `[0, 1]` ([`Error::Nan`], [`Error::OutsideSupport`]); `u = 0` gives
-    /// `−inf` and `u = 1` gives `+inf` (`LOWEST` and `MAX` in fixed point). The standard
+    /// `−inf` and `u = 1` gives `+inf` (`LOWEST` and `MAX` in fixed point); inside, a quantile
+    /// beyond the finite range (an overflowing `μ + β·q`) is clamped to it. The standard
     /// quantile is `ln u − ln_1p(−u)` below 1/4, `−ln_1p((1 − 2u)/u)` up to 1/2,
     /// `ln_1p((2u − 1)/(1 − u))` up to 3/4 and `ln_1p(u − 1) − ln(1 − u)` above: every
     /// difference formed there is exact in `f32`, and nothing cancels, so the relative

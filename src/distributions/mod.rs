@@ -62,8 +62,9 @@ macro_rules! location_scale_family {
             #[doc = concat!("The ", $name, " distribution with location `location` (μ) and scale `scale` (β).")]
             ///
             /// Errors: a NaN or infinite parameter is [`Error::Nan`] / [`Error::NotFinite`] with
-            /// index 0 for the location and 1 for the scale; a scale `<= 0` is
-            /// [`Error::InvalidParameter`].
+            /// index 0 for the location and 1 for the scale; a scale `<= 0`, or so small that
+            /// its reciprocal overflows (`f32` below 2.9e-39, where the density itself would
+            /// overflow), is [`Error::InvalidParameter`].
             pub fn new(location: S, scale: S) -> Result<Self, Error> {
                 LocationScale::new(location, scale).map(|parameters| Self { parameters })
             }
@@ -112,7 +113,8 @@ pub use logistic::Logistic;
 use crate::validate::finite_scalar;
 use crate::{Error, Scalar};
 
-/// A location μ and scale β, checked once: `μ` finite, `β` finite and `> 0`. `ln β` is kept,
+/// A location μ and scale β, checked once: `μ` finite, `β` finite, `> 0` and with a finite
+/// reciprocal (so every density, at most a small multiple of `1/β`, is finite). `ln β` is kept,
 /// as the log-densities need it at every call.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct LocationScale<S> {
@@ -167,14 +169,14 @@ fn ratio<S: Scalar>(n: i32, d: i32) -> S {
 
 impl<S: Scalar> LocationScale<S> {
     /// [`Error::Nan`] / [`Error::NotFinite`] with index 0 for the location, 1 for the scale;
-    /// a scale `<= 0` is [`Error::InvalidParameter`].
+    /// a scale `<= 0` or with an infinite reciprocal is [`Error::InvalidParameter`].
     fn new(location: S, scale: S) -> Result<Self, Error> {
         finite_scalar(location)?;
         finite_scalar(scale).map_err(|e| match e {
             Error::Nan { .. } => Error::Nan { index: 1 },
             _ => Error::NotFinite { index: 1 },
         })?;
-        if scale <= S::ZERO {
+        if scale <= S::ZERO || !(S::ONE / scale).is_finite() {
             return Err(Error::InvalidParameter);
         }
         Ok(Self {
@@ -197,10 +199,18 @@ impl<S: Scalar> LocationScale<S> {
         if x.is_nan() {
             return Err(Error::Nan { index: 0 });
         }
+        // An infinite point is beyond every finite z, whatever μ and β (and x/β − μ/β would be
+        // inf − inf when μ/β overflows too).
+        if x.is_pos_infinity() {
+            return Ok(Standardised::Top);
+        }
+        if x.is_neg_infinity() {
+            return Ok(Standardised::Bottom);
+        }
         let difference = x - self.location;
         let z = if at_top(difference) || at_bottom(difference) {
-            // x − μ overflowed (or x is infinite): the signs of x and −μ agree, so the two
-            // quotients add without cancelling.
+            // x − μ overflowed: the signs of x and −μ agree, so the two quotients add without
+            // cancelling.
             x / self.scale - self.location / self.scale
         } else {
             difference / self.scale
@@ -232,7 +242,9 @@ impl<S: Scalar> LocationScale<S> {
 
     /// A quantile `μ + β·q(u)`: `u` must lie in `[0, 1]` ([`Error::Nan`],
     /// [`Error::OutsideSupport`]); `u = 0` and `u = 1` give `−inf` and `+inf` (`LOWEST` and `MAX`
-    /// in fixed point), and `q` is called only for `0 < u < 1`.
+    /// in fixed point), and `q` is called only for `0 < u < 1`, where the result is clamped to
+    /// the finite range (a quantile beyond it, possible only when `β·|q|` or `μ + β·q`
+    /// overflows, is the nearest finite value, as fixed point saturates).
     fn quantile(&self, u: S, q: impl FnOnce(S) -> S) -> Result<S, Error> {
         if u.is_nan() {
             return Err(Error::Nan { index: 0 });
@@ -245,7 +257,7 @@ impl<S: Scalar> LocationScale<S> {
         } else if u == S::ONE {
             -S::LN_ZERO
         } else {
-            self.scaled(q(u))
+            self.variate(q(u))
         })
     }
 
