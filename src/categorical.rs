@@ -56,7 +56,7 @@ use crate::{Error, Scalar};
 /// ```
 pub fn sample<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
     let support = support(logits, None)?;
-    Ok(sample_validated(rng, &support))
+    Ok(sample_from_support(&support, rng))
 }
 
 /// Like [`sample`], with an explicit mask: action `k` can be drawn only if `allowed[k]`.
@@ -67,7 +67,7 @@ pub fn sample_masked<S: Scalar, R: Rng + ?Sized>(
     allowed: &[bool],
 ) -> Result<usize, Error> {
     let support = support(logits, Some(allowed))?;
-    Ok(sample_validated(rng, &support))
+    Ok(sample_from_support(&support, rng))
 }
 
 /// Like [`sample`] (with an optional mask), and also writes the Gumbel noise it drew, one value
@@ -110,13 +110,14 @@ pub fn argmax_perturbed<S: Scalar>(
     Ok(best(&support, noise.iter().copied()))
 }
 
-/// The lazy Gumbel-max (see the [module documentation](self)) on validated logits: draws one
-/// word per logit and returns the index, infallibly. For callers that validated once and sample
-/// many times.
+/// The lazy Gumbel-max (see the [module documentation](self)) on logits validated once (by
+/// [`sample`], [`sample_masked`], or [`distributions::Categorical`](crate::distributions::Categorical)):
+/// draws one word per logit and returns the index, infallibly; the same words and the same
+/// index as [`sample`] from the same generator state.
 #[inline]
-pub(crate) fn sample_validated<S: Scalar, R: Rng + ?Sized>(
-    rng: &mut R,
+pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
     support: &Support<S>,
+    rng: &mut R,
 ) -> usize {
     let words = noise::gumbel_words(rng, support.len());
     if support.is_plain() {

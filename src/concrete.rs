@@ -49,8 +49,7 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<(), Error> {
     let support = support(logits, allowed)?;
     support.same_len(out.len())?;
-    noise::fill_gumbel(rng, out);
-    softmax_in_place::<S, false>(&support, temperature, out, false);
+    sample_from_support(&support, temperature, rng, out);
     Ok(())
 }
 
@@ -104,21 +103,28 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
     support.same_len(out.len())?;
-    Ok(sample_validated(rng, &support, temperature, out, log_space))
+    noise::fill_gumbel(rng, out);
+    Ok(softmax_in_place::<S, true>(
+        &support,
+        temperature,
+        out,
+        log_space,
+    ))
 }
 
-/// Draws the sample for validated logits into `out` (the logits' length), infallibly; returns
-/// the argmax. For callers that validated once and sample many times.
+/// A Concrete sample from logits validated once (by [`sample`], or
+/// [`distributions::Concrete`](crate::distributions::Concrete)), into `out` (one value per
+/// logit: the caller guarantees it), infallibly; the same words and the same bits as [`sample`]
+/// from the same generator state.
 #[inline]
-pub(crate) fn sample_validated<S: Scalar, R: Rng + ?Sized>(
-    rng: &mut R,
+pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
     support: &Support<S>,
     temperature: Temperature<S>,
+    rng: &mut R,
     out: &mut [S],
-    log_space: bool,
-) -> usize {
+) {
     noise::fill_gumbel(rng, out);
-    softmax_in_place::<S, true>(support, temperature, out, log_space)
+    softmax_in_place::<S, false>(support, temperature, out, false);
 }
 
 fn from_noise_checked<S: Scalar>(

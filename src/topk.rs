@@ -22,7 +22,9 @@ use crate::{Error, Scalar};
 
 /// Draws `indices.len()` distinct indices, in order, and writes their perturbed keys
 /// `logit_i - c + G_i` (for the common shift `c`, the largest finite logit; `+inf` for `+inf`
-/// logits) to `keys`, which must have the same length. The keys are decreasing.
+/// logits) to `keys`, which must have the same length. The keys are decreasing, and finite
+/// for finite logits: where `logit_i − c` overflows (logits near `±f32::MAX`), the key is
+/// [`Scalar::LOWEST`].
 pub fn top_k<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     logits: &[S],
@@ -91,11 +93,15 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
         }
     }
     // `+inf` logits were ranked by their noise alone; report their true perturbed value, +inf.
+    // A finite logit so far below the largest that `logit − c` overflows has the key `-inf`
+    // (it ranks as such); report the nearest finite value instead.
     for (&index, key) in indices.iter().zip(keys.iter_mut()) {
         if let Some(&logit) = logits.get(index)
             && logit.is_pos_infinity()
         {
             *key = logit;
+        } else if *key < S::LOWEST {
+            *key = S::LOWEST;
         }
     }
     Ok(())

@@ -152,6 +152,12 @@ impl<'a, S: Scalar> Support<'a, S> {
         self.logits
     }
 
+    /// The mask this support was computed with.
+    #[inline]
+    pub(crate) fn allowed(&self) -> Option<&'a [bool]> {
+        self.allowed
+    }
+
     /// The number of logits (available or not).
     #[inline]
     pub(crate) fn len(&self) -> usize {
@@ -252,4 +258,14 @@ pub(crate) fn finite_array<S: Scalar, const N: usize>(values: &[S]) -> Result<[S
     })?;
     finite(&array)?;
     Ok(array)
+}
+
+/// One scalar argument not NaN ([`Error::Nan`] with index 0); infinities pass.
+#[inline]
+pub(crate) fn not_nan<S: Scalar>(value: S) -> Result<S, Error> {
+    if value.is_nan() {
+        Err(Error::Nan { index: 0 })
+    } else {
+        Ok(value)
+    }
 }
