@@ -68,7 +68,7 @@ impl Session {
 
 /// Trains from scratch for [`Bandit::STEPS`] steps; returns the optimal actions among the last
 /// [`Bandit::WINDOW`].
-pub fn train(estimator: Estimator) -> Result<u32, Error> {
+pub fn train(estimator: Estimator) -> Result<u64, Error> {
     let mut session = Session::new(estimator)?;
     let mut window = MovingSum::<{ Bandit::WINDOW }>::new();
     for _ in 0..Bandit::STEPS {
