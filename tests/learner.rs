@@ -820,3 +820,75 @@ fn the_norm_is_within_its_error_bound_in_f32() {
 fn the_norm_is_within_its_error_bound_in_fixed_point() {
     norm_within_its_bound::<gumbel::Fixed>(false);
 }
+
+/// `update` clips the mean gradient (a screen in `f32` skips the exact norm for short ones):
+/// with SGD at learning rate 1 and no momentum, the step is exactly the clipped mean, which
+/// `clip::clip` computes independently, for gradients from far below the limit to far above.
+fn update_clips_like_clip<S: Scalar>() {
+    use rand_core::Rng;
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(18);
+    let (mut clipped, mut kept) = (0, 0);
+    for limit in [0.5, 1.0, 2.0, 5.0, 20.0] {
+        for reward in [0.05, 0.3, 1.0, 3.0, 10.0] {
+            let config = Config {
+                policy_optimiser: Optimiser::Sgd {
+                    learning_rate: S::ONE,
+                    momentum: S::ZERO,
+                },
+                max_gradient_norm: S::from_f64(limit),
+                ..Bandit::config::<S>(Estimator::Reinforce).unwrap()
+            };
+            let mut agent = Agent::<S, 4, 4>::new(config).unwrap();
+            let count = 1 + rng.next_u32() % 3;
+            for _ in 0..count {
+                let features: [S; 4] =
+                    core::array::from_fn(|_| S::from_f64(rng.next_u32() as f64 / 2e9 - 1.0));
+                let decision = agent.act(&mut rng, &features).unwrap();
+                agent
+                    .observe(&mut rng, &decision, S::from_f64(reward))
+                    .unwrap();
+            }
+            let mut expected = *agent.pending_gradients().0;
+            let inverse = S::ONE / S::from_i32(count as i32);
+            for run in expected.slices_mut() {
+                for v in run.iter_mut() {
+                    *v *= inverse;
+                }
+            }
+            let before = clip::clip(&mut expected, S::from_f64(limit));
+            if before.to_f64() > limit {
+                clipped += 1;
+            } else {
+                kept += 1;
+            }
+            agent.update().unwrap();
+            let step = agent.policy().parameters();
+            for (got, want) in step
+                .weights()
+                .iter()
+                .flatten()
+                .zip(expected.weights().iter().flatten())
+            {
+                // θ = 0 − g: the same value, up to the rounding of scaling before or after
+                // the norm (two roundings of a value below the limit).
+                let tolerance = 4.0 * S::EPSILON.to_f64() * (limit + 1.0);
+                assert!(
+                    (got.to_f64() + want.to_f64()).abs() <= tolerance,
+                    "limit {limit} reward {reward}: {got:?} vs {want:?}"
+                );
+            }
+        }
+    }
+    assert!(clipped >= 5 && kept >= 5, "{clipped} clipped, {kept} kept");
+}
+
+#[test]
+fn update_clips_the_mean_gradient_like_clip_in_f32() {
+    update_clips_like_clip::<f32>();
+}
+
+#[cfg(feature = "fixed")]
+#[test]
+fn update_clips_the_mean_gradient_like_clip_in_fixed_point() {
+    update_clips_like_clip::<gumbel::Fixed>();
+}

@@ -154,19 +154,26 @@ pub(crate) enum Step<S> {
     },
 }
 
+/// A pass over every parameter with its moments and gradient, given the per-parameter update
+/// `f(p, m, v, g) → (p', m', v')`: [`Step::run`] matches on the optimiser once and hands the
+/// pass a closure, so the loop itself has no branch on the optimiser.
+trait Pass<S> {
+    type Output;
+    fn pass<F: Fn(S, S, S, S) -> (S, S, S)>(self, update: F) -> Self::Output;
+}
+
 impl<S: Scalar> Step<S> {
-    /// The new parameter, first and second moment for parameter `p` with moments `m`, `v` and
-    /// (scaled, clipped) gradient `g`.
+    /// Runs `pass` with this step's per-parameter update.
     #[inline(always)]
-    fn apply(self, p: S, m: S, v: S, g: S) -> (S, S, S) {
+    fn run<P: Pass<S>>(self, pass: P) -> P::Output {
         match self {
             Step::Sgd {
                 learning_rate,
                 momentum,
-            } => {
+            } => pass.pass(move |p, m, v, g| {
                 let m = momentum * m + g;
                 (p - learning_rate * m, m, v)
-            }
+            }),
             Step::Adam {
                 rate,
                 beta1,
@@ -175,23 +182,23 @@ impl<S: Scalar> Step<S> {
                 one_minus_beta2,
                 second_correction,
                 epsilon,
-            } => {
+            } => pass.pass(move |p, m, v, g| {
                 let m = beta1 * m + one_minus_beta1 * g;
                 let v = beta2 * v + one_minus_beta2 * g * g;
                 let step = rate * m / ((v * second_correction).sqrt() + epsilon);
                 (p - step, m, v)
-            }
+            }),
             Step::AdaMax {
                 rate,
                 beta1,
                 one_minus_beta1,
                 beta2,
                 epsilon,
-            } => {
+            } => pass.pass(move |p, m, v, g| {
                 let m = beta1 * m + one_minus_beta1 * g;
                 let u = (beta2 * v).max(g.abs());
                 (p - rate * m / (u + epsilon), m, u)
-            }
+            }),
         }
     }
 }
@@ -259,6 +266,64 @@ impl<S: Scalar> Optimiser<S> {
     }
 }
 
+/// The read-only pass over the parameter runs ([`Network::slices`]): the sum of `x − x` over
+/// every new parameter and moment.
+struct DryRun<'a, S> {
+    params: [&'a [S]; 4],
+    first: [&'a [S]; 4],
+    second: [&'a [S]; 4],
+    gradient: [&'a [S]; 4],
+    scale: S,
+}
+
+impl<S: Scalar> Pass<S> for DryRun<'_, S> {
+    type Output = S;
+    #[inline(always)]
+    fn pass<F: Fn(S, S, S, S) -> (S, S, S)>(self, update: F) -> S {
+        let mut sentinel = S::ZERO;
+        let runs = self
+            .params
+            .into_iter()
+            .zip(self.first)
+            .zip(self.second)
+            .zip(self.gradient);
+        for (((p, m), v), g) in runs {
+            for (((&p, &m), &v), &g) in p.iter().zip(m).zip(v).zip(g) {
+                let (p, m, v) = update(p, m, v, g * self.scale);
+                sentinel += zero_if_finite(p) + zero_if_finite(m) + zero_if_finite(v);
+            }
+        }
+        sentinel
+    }
+}
+
+/// The writing pass.
+struct Apply<'a, S> {
+    params: [&'a mut [S]; 4],
+    first: [&'a mut [S]; 4],
+    second: [&'a mut [S]; 4],
+    gradient: [&'a [S]; 4],
+    scale: S,
+}
+
+impl<S: Scalar> Pass<S> for Apply<'_, S> {
+    type Output = ();
+    #[inline(always)]
+    fn pass<F: Fn(S, S, S, S) -> (S, S, S)>(self, update: F) {
+        let runs = self
+            .params
+            .into_iter()
+            .zip(self.first)
+            .zip(self.second)
+            .zip(self.gradient);
+        for (((p, m), v), g) in runs {
+            for (((p, m), v), &g) in p.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
+                (*p, *m, *v) = update(*p, *m, *v, g * self.scale);
+            }
+        }
+    }
+}
+
 /// `0` if the step `step` with gradient `scale · gradient` would leave every parameter and
 /// moment finite, NaN otherwise (`x − x` summed, as `network::non_finite_sentinel`); reads
 /// only.
@@ -269,20 +334,13 @@ pub(crate) fn dry_run<S: Scalar, const D: usize, const K: usize, N: Network<S, D
     gradient: &N,
     scale: S,
 ) -> S {
-    let mut sentinel = S::ZERO;
-    let runs = params
-        .slices()
-        .into_iter()
-        .zip(state.first.slices())
-        .zip(state.second.slices())
-        .zip(gradient.slices());
-    for (((p, m), v), g) in runs {
-        for (((&p, &m), &v), &g) in p.iter().zip(m).zip(v).zip(g) {
-            let (p, m, v) = step.apply(p, m, v, g * scale);
-            sentinel += zero_if_finite(p) + zero_if_finite(m) + zero_if_finite(v);
-        }
-    }
-    sentinel
+    step.run(DryRun {
+        params: params.slices(),
+        first: state.first.slices(),
+        second: state.second.slices(),
+        gradient: gradient.slices(),
+        scale,
+    })
 }
 
 /// Takes the step `step` on `params` in place with gradient `scale · gradient`, updating the
@@ -294,17 +352,13 @@ pub(crate) fn apply<S: Scalar, const D: usize, const K: usize, N: Network<S, D, 
     gradient: &N,
     scale: S,
 ) {
-    let runs = params
-        .slices_mut()
-        .into_iter()
-        .zip(state.first.slices_mut())
-        .zip(state.second.slices_mut())
-        .zip(gradient.slices());
-    for (((p, m), v), g) in runs {
-        for (((p, m), v), &g) in p.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
-            (*p, *m, *v) = step.apply(*p, *m, *v, g * scale);
-        }
-    }
+    step.run(Apply {
+        params: params.slices_mut(),
+        first: state.first.slices_mut(),
+        second: state.second.slices_mut(),
+        gradient: gradient.slices(),
+        scale,
+    });
     state.beta1_power = beta1_power;
     state.beta2_power = beta2_power;
 }

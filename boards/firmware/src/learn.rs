@@ -83,7 +83,7 @@ pub fn run() -> bool {
     for estimator in Estimator::ALL {
         match train(estimator) {
             Ok(optimal) => {
-                let met = optimal >= Bandit::SUCCESS;
+                let met = optimal >= u64::from(Bandit::SUCCESS);
                 passed &= met;
                 say!(
                     "learner {} {}: {} of the last 1000 of 20000 steps optimal ({})",
