@@ -1,4 +1,4 @@
-//! A network with one hidden layer of ReLU units: what a policy needs when the best action is
+//! A network with one hidden layer of leaky ReLU units: what a policy needs when the best action is
 //! not a linear function of the features, and what a critic needs to value a state well.
 
 use rand_core::Rng;
@@ -7,16 +7,17 @@ use super::Linear;
 use super::network::{Network, max_abs_or_one, sealed};
 use crate::Scalar;
 
-/// `f(s) = W₂ relu(W₁ s + b₁) + b₂`: `D` features, `H` hidden units with the rectifier
-/// `relu(z) = max(z, 0)`, `K` outputs.
+/// `f(s) = W₂ relu(W₁ s + b₁) + b₂`: `D` features, `H` hidden units with the leaky rectifier
+/// `relu(z) = z` for `z > 0`, `z/64` otherwise, `K` outputs.
 ///
 /// `H (D + 1) + K (H + 1)` parameters, `4·(H (D + 1) + K (H + 1))` bytes in either scalar; for
 /// `D = 4, H = 16, K = 2`, 114 parameters. Forward and backward passes cost about
 /// `H (D + K)` multiply-adds each.
 ///
-/// ReLU rather than tanh: it is exact and costs one comparison in fixed point (no exponential),
-/// its derivative is 0 or 1, and on CartPole a critic of tanh units learned far worse (see
-/// [`learner`](super)).
+/// A rectifier rather than tanh: it costs a comparison (and a multiplication below zero) in fixed
+/// point, no exponential, its derivative is 1 or 1/64, and on CartPole a critic of tanh units
+/// learned far worse. Leaky, because units that are flat below zero can die for good: on the XOR
+/// bandit every hidden unit of the critic did on some seeds (see [`learner`](super)).
 ///
 /// [`Network::initial`] sets `W₁` Glorot-uniform, each weight in `±√(6 / (D + H))`, from a fixed
 /// hash of its index (so every agent starts the same, on every target), and `b₁`, `W₂`, `b₂` to

@@ -16,7 +16,7 @@ pub(crate) mod sealed {
 /// passes over [`Scalar`] (so the same code trains in `f32` and in fixed point).
 ///
 /// Implemented by [`Linear`](super::Linear) (`W s + b`, the smallest) and
-/// [`Hidden`](super::Hidden) (one hidden layer of ReLU units). The same type also holds
+/// [`Hidden`](super::Hidden) (one hidden layer of leaky ReLU units). The same type also holds
 /// everything shaped like the parameters: a gradient, a momentum, Adam's moments.
 ///
 /// Sealed: the learner's bound on a gradient ([`gain`](Self::gain)) and the saved format

@@ -7,7 +7,7 @@ use crate::learner::{Agent, Config, Decision, Estimator, Hidden, Linear, Optimis
 use crate::{Error, Scalar, Temperature};
 
 /// The agent the CartPole benchmark trains, in scalar `S`: 4 features, 2 actions, a linear
-/// policy and a critic with one hidden layer of 16 ReLU units (why: the
+/// policy and a critic with one hidden layer of 16 leaky ReLU units (why: the
 /// [`learner`](crate::learner) notes). 1,546 bytes saved ([`Agent::BLOB_LEN`]).
 pub type CartPoleAgent<S> = Agent<S, 4, 2, Linear<S, 4, 2>, Hidden<S, 4, 16, 2>>;
 

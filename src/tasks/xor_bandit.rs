@@ -8,7 +8,7 @@ use crate::learner::{Agent, Config, Estimator, Hidden, Network, Optimiser};
 use crate::{Error, Scalar, Temperature};
 
 /// The agent the XOR bandit needs, in scalar `S`: 2 features, 2 actions, a policy and a critic
-/// each with one hidden layer of 16 ReLU units (82 parameters each). 2,026 bytes saved
+/// each with one hidden layer of 16 leaky ReLU units (82 parameters each). 2,026 bytes saved
 /// ([`Agent::BLOB_LEN`]).
 pub type XorAgent<S> = Agent<S, 2, 2, Hidden<S, 2, 16, 2>, Hidden<S, 2, 16, 2>>;
 
