@@ -5,7 +5,8 @@
 #
 #   boards/check.sh
 #
-# Needs qemu-system-arm, defmt-print and the thumb targets (.ci/run installs them).
+# Needs qemu-system-arm, defmt-print, arm-none-eabi-gcc and the thumb targets (.ci/run installs
+# them).
 set -uo pipefail
 cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
@@ -40,6 +41,8 @@ done
 for board in "${real_boards[@]}"; do
     check "$board: release build" in_dir "$board" cargo build --release
 done
+check "capi: fmt, clippy, host tests (header up to date), the C program under QEMU on M4F and M0" \
+    bash capi/check.sh
 
 printf '\nboards: %d passed, %d failed\n' "$passed" "${#failed[@]}"
 if ((${#failed[@]})); then

@@ -14,10 +14,15 @@
 //! warm-up of 10^4 draws and then throughout.
 //!
 //! `cargo run --release --example variance`
+//!
+//! Besides the tables it prints, it writes the rows to `examples/figures/variance.tsv`, from
+//! which `examples/figures.rs` draws the variance chart.
 
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate};
 use gumbel::estimators::score::Baseline;
-use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, score, straight_through};
+use gumbel::estimators::{
+    Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, score, straight_through,
+};
 use gumbel::{Error, Temperature, categorical, concrete, noise};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -27,6 +32,8 @@ const WARM_UP: usize = 10_000;
 const SGD_STEPS: usize = 2_000;
 const K: usize = 10;
 const SEED: u64 = 2017;
+/// The rows, tab-separated, for `examples/figures.rs`.
+const TABLE: &str = "examples/figures/variance.tsv";
 
 #[derive(Debug, Clone, Copy)]
 enum Estimator {
@@ -339,14 +346,18 @@ impl Problem {
                 hard_gradient(&mut upstream);
                 gumbel_rao::categorical(
                     rng,
-                    theta,
-                    None,
-                    b,
+                    Choice {
+                        logits: theta,
+                        allowed: None,
+                        action: b,
+                    },
                     st,
                     m,
                     &upstream,
-                    &mut scratch[..K],
-                    out,
+                    Buffers {
+                        gradient: out,
+                        scratch: &mut scratch[..K],
+                    },
                 )?;
             }
             Estimator::Rebar => {
@@ -356,14 +367,18 @@ impl Problem {
                 let eta = state.eta.value();
                 let terms = rebar::categorical(
                     rng,
-                    theta,
-                    None,
-                    &g,
+                    Draw {
+                        logits: theta,
+                        allowed: None,
+                        noise: &g,
+                    },
                     cv,
                     eta,
                     &mut objective,
-                    &mut scratch,
-                    out,
+                    Buffers {
+                        gradient: out,
+                        scratch: &mut scratch,
+                    },
                 )?;
                 state.eta.update(&terms)?;
             }
@@ -381,26 +396,34 @@ impl Problem {
                     };
                     relax::categorical(
                         &mut rng.clone(),
-                        theta,
-                        None,
-                        &g,
+                        Draw {
+                            logits: theta,
+                            allowed: None,
+                            noise: &g,
+                        },
                         cv,
                         0.0,
                         &mut single,
-                        &mut scratch,
-                        feature,
+                        Buffers {
+                            gradient: feature,
+                            scratch: &mut scratch,
+                        },
                     )?;
                 }
                 relax::categorical(
                     rng,
-                    theta,
-                    None,
-                    &g,
+                    Draw {
+                        logits: theta,
+                        allowed: None,
+                        noise: &g,
+                    },
                     cv,
                     f_b,
                     &mut linear,
-                    &mut scratch,
-                    out,
+                    Buffers {
+                        gradient: out,
+                        scratch: &mut scratch,
+                    },
                 )?;
                 let inner =
                     |feature: [f32; K]| 2.0 * (0..K).map(|i| out[i] * feature[i]).sum::<f32>();
@@ -476,7 +499,7 @@ fn measure(problem: &Problem, estimator: Estimator) -> Result<Row, Error> {
     })
 }
 
-fn main() -> Result<(), Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let problems = [
         Problem {
             name: "Bernoulli, t = 0.45".into(),
@@ -504,6 +527,7 @@ fn main() -> Result<(), Error> {
         "{DRAWS} draws at the start θ after a {WARM_UP}-draw warm-up; exact loss after \
          {SGD_STEPS} SGD steps (learning rate 1) from the same θ; seed {SEED}.\n"
     );
+    let mut table = String::from("problem\testimator\tmean\tbias\tlog10_variance\tloss\n");
     for problem in &problems {
         let n = problem.dim();
         let mut exact = vec![0.0f64; n];
@@ -531,6 +555,15 @@ fn main() -> Result<(), Error> {
         println!("|---|---:|---:|---:|---:|");
         for estimator in ESTIMATORS {
             let row = measure(problem, estimator)?;
+            table.push_str(&format!(
+                "{}\t{}\t{:e}\t{:e}\t{}\t{}\n",
+                problem.name,
+                estimator.name(),
+                row.mean[shown],
+                row.bias,
+                row.log10_variance,
+                row.loss
+            ));
             println!(
                 "| {} | {:.3e} | {:.1e} | {:.2} | {:.6} |",
                 estimator.name(),
@@ -542,5 +575,7 @@ fn main() -> Result<(), Error> {
         }
         println!();
     }
+    std::fs::write(TABLE, table)?;
+    println!("Rows written to {TABLE}.");
     Ok(())
 }

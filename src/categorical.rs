@@ -140,3 +140,13 @@ fn best<S: Scalar>(support: &Support<S>, mut noise_at: impl FnMut(usize) -> S) -
     // `support` guarantees an available action, so `best_index` was set; stay in bounds anyway.
     best_index.min(logits.len().saturating_sub(1))
 }
+
+/// Gumbel-max from logits validated once ([`distributions::Categorical`](crate::distributions::Categorical)):
+/// the same words and the same index as [`sample`] from the same generator state.
+#[inline]
+pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
+    support: &Support<S>,
+    rng: &mut R,
+) -> usize {
+    best(support, |_| S::gumbel_from_word(rng.next_u32()))
+}

@@ -273,3 +273,19 @@ fn assemble<S: Scalar>(n: usize, lambda: S, linear: S, lse: S) -> Result<S, Erro
         Err(Error::OutsideSupport)
     }
 }
+
+/// A Concrete sample from logits validated once ([`distributions::Concrete`](crate::distributions::Concrete)):
+/// the same words and the same bits as [`sample`] from the same generator state. `out` has one
+/// value per logit (the caller's type guarantees it).
+#[inline]
+pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    rng: &mut R,
+    out: &mut [S],
+) {
+    for g in out.iter_mut() {
+        *g = S::gumbel_from_word(rng.next_u32());
+    }
+    softmax_in_place(support, temperature, out, false);
+}

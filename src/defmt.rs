@@ -43,10 +43,7 @@ impl Format for Error {
             Error::NoiseMismatch => write!(f, "noise does not produce the given action"),
             Error::InvalidParameter => write!(f, "hyperparameter outside its documented range"),
             Error::NonFiniteUpdate => {
-                write!(
-                    f,
-                    "update would make a parameter non-finite; state left unchanged"
-                )
+                write!(f, "result would not be finite; nothing written or applied")
             }
             Error::CorruptedState => write!(f, "stored state is corrupted or of another version"),
             Error::EpisodeOver => write!(f, "the episode is over; reset before stepping"),

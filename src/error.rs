@@ -47,10 +47,13 @@ pub enum Error {
         found: usize,
     },
     /// A point given to a density is not in the distribution's support (for example a
-    /// relaxed one-hot sample with a zero or negative coordinate, or not summing to one).
+    /// relaxed one-hot sample with a zero or negative coordinate, or not summing to one), or
+    /// lies so far in its tail that the log-density is below the representable range.
     OutsideSupport,
     /// An action index names no available action: it is out of range, masked, or finite
-    /// while some logit is `+inf` (so that it has probability zero).
+    /// while some logit is `+inf` (so that it has probability zero). Noise conditioned on an
+    /// outcome also refuses one whose probability is exactly zero at the scalar's precision
+    /// (see [`conditional`](crate::conditional)); a binary outcome `b` has index `b as usize`.
     UnavailableAction {
         /// The index given.
         index: usize,
@@ -61,7 +64,9 @@ pub enum Error {
     /// A hyperparameter (a rate, a decay, a count of draws, a limit) was outside its
     /// documented range; the function's documentation says which.
     InvalidParameter,
-    /// An update would have made a learned parameter NaN or infinite; it was not applied.
+    /// A result would have been NaN or infinite (in `f32`; in fixed point, beyond the range
+    /// where a documented guard applies): a gradient estimate, conditional noise, or an update
+    /// of learned parameters. Nothing was written and no update was applied.
     NonFiniteUpdate,
     /// A stored blob failed its integrity check (bad length, magic, version or CRC).
     CorruptedState,
@@ -99,7 +104,7 @@ impl fmt::Display for Error {
             Error::NoiseMismatch => f.write_str("noise does not produce the given action"),
             Error::InvalidParameter => f.write_str("hyperparameter outside its documented range"),
             Error::NonFiniteUpdate => {
-                f.write_str("update would make a parameter non-finite; state left unchanged")
+                f.write_str("result would not be finite; nothing written or applied")
             }
             Error::CorruptedState => f.write_str("stored state is corrupted or of another version"),
             Error::EpisodeOver => f.write_str("the episode is over; reset before stepping"),

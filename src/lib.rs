@@ -9,6 +9,7 @@ pub mod concrete;
 pub mod conditional;
 #[cfg(feature = "defmt")]
 mod defmt;
+pub mod distributions;
 mod error;
 pub mod estimators;
 pub mod learner;

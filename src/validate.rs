@@ -200,3 +200,13 @@ pub(crate) fn finite_array<S: Scalar, const N: usize>(values: &[S]) -> Result<[S
     finite(&array)?;
     Ok(array)
 }
+
+/// One scalar argument not NaN ([`Error::Nan`] with index 0); infinities pass.
+#[inline]
+pub(crate) fn not_nan<S: Scalar>(value: S) -> Result<S, Error> {
+    if value.is_nan() {
+        Err(Error::Nan { index: 0 })
+    } else {
+        Ok(value)
+    }
+}

@@ -17,7 +17,9 @@
 
 use gumbel::estimators::control_variate::{AdaptiveEta, BinarySurrogate, Surrogate};
 use gumbel::estimators::score::Baseline;
-use gumbel::estimators::{gumbel_rao, rebar, relax, reparam, score, straight_through};
+use gumbel::estimators::{
+    Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, score, straight_through,
+};
 use gumbel::{Error, Temperature, categorical, noise};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
@@ -260,14 +262,18 @@ fn unbiased_categorical_estimators() {
             categorical::sample_with_noise(&mut rng, &theta, allowed, &mut noise).unwrap();
             let terms = rebar::categorical(
                 &mut rng,
-                &theta,
-                allowed,
-                &noise,
+                Draw {
+                    logits: &theta,
+                    allowed,
+                    noise: &noise,
+                },
                 lambda(0.5),
                 1.0,
                 &mut Objective,
-                &mut scratch,
-                g,
+                Buffers {
+                    gradient: g,
+                    scratch: &mut scratch,
+                },
             )
             .unwrap();
             if let Some(mask) = allowed {
@@ -280,14 +286,18 @@ fn unbiased_categorical_estimators() {
             let b = categorical::sample_with_noise(&mut rng, &theta, allowed, &mut noise).unwrap();
             relax::categorical(
                 &mut rng,
-                &theta,
-                allowed,
-                &noise,
+                Draw {
+                    logits: &theta,
+                    allowed,
+                    noise: &noise,
+                },
                 lambda(0.5),
                 f_categorical(b),
                 &mut Arbitrary,
-                &mut scratch,
-                g,
+                Buffers {
+                    gradient: g,
+                    scratch: &mut scratch,
+                },
             )
             .unwrap();
         })
@@ -334,14 +344,18 @@ fn gumbel_rao_has_less_variance_than_straight_through() {
         let upstream = upstream_of(b);
         gumbel_rao::categorical(
             &mut rng,
-            &theta,
-            None,
-            b,
+            Choice {
+                logits: &theta,
+                allowed: None,
+                action: b,
+            },
             st_lambda,
             10,
             &upstream,
-            &mut scratch,
-            g,
+            Buffers {
+                gradient: g,
+                scratch: &mut scratch,
+            },
         )
         .unwrap();
     });
@@ -422,14 +436,18 @@ fn control_variates_reduce_variance() {
         categorical::sample_with_noise(rng, &theta, None, &mut noise).unwrap();
         let terms = rebar::categorical(
             rng,
-            &theta,
-            None,
-            &noise,
+            Draw {
+                logits: &theta,
+                allowed: None,
+                noise: &noise,
+            },
             lambda(0.5),
             eta.value(),
             &mut Objective,
-            &mut scratch,
-            g,
+            Buffers {
+                gradient: g,
+                scratch: &mut scratch,
+            },
         )
         .unwrap();
         eta.update(&terms).unwrap();

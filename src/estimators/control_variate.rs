@@ -16,16 +16,36 @@
 //! The variance of `ĝ` is quadratic in η. Its derivative `d E[|ĝ|²]/dη = 2 E⟨ĝ, ∂ĝ/∂η⟩` has the
 //! single-sample estimate [`Terms::eta_variance_gradient`]; [`AdaptiveEta`] descends it, as
 //! REBAR does.
+//!
+//! # What is refused, and when the generator is touched
+//! The estimators built on this ([`rebar`](super::rebar), [`relax`](super::relax)) refuse,
+//! before drawing anything: what [`categorical::argmax_perturbed`](crate::categorical::argmax_perturbed)
+//! refuses for the logits, mask and noise (and NaN or infinite noise, [`Error::Nan`] /
+//! [`Error::NotFinite`]); a gradient buffer of another length ([`Error::LengthMismatch`]);
+//! scratch shorter than [`SCRATCH_PER_ACTION`] × K ([`Error::BufferTooSmall`]); a NaN or
+//! infinite η or objective value; an action of probability zero at the scalar's precision,
+//! whose conditional noise is not representable ([`Error::UnavailableAction`], see
+//! [`conditional`]). Then they draw the conditional noise (`K` random words, one for the
+//! binary estimators) and call the surrogate; what the surrogate returns is known only then, so
+//! these refusals come after the draw: the surrogate's own error (passed through), a NaN or
+//! infinite value or gradient from it ([`Error::Nan`], [`Error::NotFinite`]), and an estimate,
+//! `∂ĝ/∂η` or [`Terms::eta_variance_gradient`] that would overflow ([`Error::NonFiniteUpdate`]).
+//! On any error nothing is written to the gradient.
+//!
+//! On `Ok` the gradient, the surrogate values and `eta_variance_gradient` are finite, and the
+//! gradient is 0 for masked actions.
 
 use rand_core::Rng;
 
 use super::reparam::ConcreteSample;
-use super::score;
+use super::{Buffers, Draw, score};
 use crate::categorical::argmax_perturbed;
 use crate::concrete::from_noise;
-use crate::conditional::{self, backward_in_place, condition_in_place};
+use crate::conditional::{
+    self, backward_in_place, condition_in_place, conditionable, draw_binary, outcome_logit,
+};
 use crate::scalar::sigmoid;
-use crate::validate::{finite, finite_scalar, support};
+use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature};
 
 /// A differentiable function of a relaxed one-hot sample: the surrogate `c` of RELAX, or the
@@ -87,7 +107,7 @@ impl<S: Scalar> AdaptiveEta<S> {
     }
 
     /// One step on the variance, from the terms of the latest estimate. A non-finite step is
-    /// refused ([`Error::NonFiniteUpdate`]) and the state left unchanged.
+    /// refused ([`Error::NonFiniteUpdate`]) and the state left unchanged; η stays finite.
     pub fn update(&mut self, terms: &Terms<S>) -> Result<(), Error> {
         let d = terms.eta_variance_gradient;
         // decay 0.99 = 1 − 1/100, from integers so fixed point needs no float constant.
@@ -106,36 +126,78 @@ impl<S: Scalar> AdaptiveEta<S> {
 /// How many slots of scratch per action the categorical estimators need.
 pub const SCRATCH_PER_ACTION: usize = 3;
 
-/// The categorical estimator. `noise` is the Gumbel noise that drew the action; `scratch` has
-/// [`SCRATCH_PER_ACTION`] × K slots.
-#[allow(clippy::too_many_arguments)]
+/// A categorical draw checked by [`check`]: its support, noise and action.
+pub(crate) struct Checked<'a, S> {
+    support: Support<'a, S>,
+    noise: &'a [S],
+    pub(crate) action: usize,
+}
+
+/// Everything about a categorical draw and the buffers that can be checked before the first
+/// random word (see the [module documentation](self)).
+pub(crate) fn check<'a, S: Scalar>(
+    draw: Draw<'a, S>,
+    out: &Buffers<'_, S>,
+) -> Result<Checked<'a, S>, Error> {
+    let support = support(draw.logits, draw.allowed)?;
+    support.same_len(draw.noise.len())?;
+    support.same_len(out.gradient.len())?;
+    finite(draw.noise)?;
+    let action = argmax_perturbed(draw.logits, draw.allowed, draw.noise)?;
+    conditionable(&support, action)?;
+    let needed = SCRATCH_PER_ACTION * support.len();
+    if out.scratch.len() < needed {
+        return Err(Error::BufferTooSmall {
+            needed,
+            found: out.scratch.len(),
+        });
+    }
+    Ok(Checked {
+        support,
+        noise: draw.noise,
+        action,
+    })
+}
+
+/// Three disjoint blocks of scratch.
+type Blocks<'s, S> = (&'s mut [S], &'s mut [S], &'s mut [S]);
+
+/// The first three blocks of `k` in `scratch` ([`Error::BufferTooSmall`] if it is shorter).
+pub(crate) fn three_blocks<S>(scratch: &mut [S], k: usize) -> Result<Blocks<'_, S>, Error> {
+    let too_small = Error::BufferTooSmall {
+        needed: SCRATCH_PER_ACTION * k,
+        found: scratch.len(),
+    };
+    let (a, rest) = scratch.split_at_mut_checked(k).ok_or(too_small)?;
+    let (b, rest) = rest.split_at_mut_checked(k).ok_or(too_small)?;
+    let c = rest.get_mut(..k).ok_or(too_small)?;
+    Ok((a, b, c))
+}
+
+/// The categorical estimator for a draw checked by [`check`] (with the same buffers).
 pub(crate) fn categorical<S, R, C>(
     rng: &mut R,
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    noise: &[S],
+    checked: Checked<'_, S>,
     temperature: Temperature<S>,
     eta: S,
     objective: S,
     surrogate: &mut C,
-    scratch: &mut [S],
-    gradient: &mut [S],
+    out: Buffers<'_, S>,
 ) -> Result<Terms<S>, Error>
 where
     S: Scalar,
     R: Rng + ?Sized,
     C: Surrogate<S> + ?Sized,
 {
-    let k = logits.len();
-    let support = support(logits, allowed)?;
-    support.same_len(noise.len())?;
-    support.same_len(gradient.len())?;
-    finite(noise)?;
+    let Checked {
+        support,
+        noise,
+        action,
+    } = checked;
+    let (logits, allowed) = (support.logits(), support.allowed());
     finite_scalar(eta)?;
     finite_scalar(objective)?;
-    let action = argmax_perturbed(logits, allowed, noise)?;
-    let (scratch_a, rest) = split_scratch(scratch, k)?;
-    let (scratch_b, scratch_c) = rest.split_at_mut(k);
+    let (scratch_a, scratch_b, scratch_c) = three_blocks(out.scratch, support.len())?;
 
     // ∇θ c(z̃) into C: conditional noise in A, its relaxation in B.
     for g in scratch_a.iter_mut() {
@@ -153,40 +215,36 @@ where
     ConcreteSample::validated(support, noise, temperature).vjp_in_place(scratch_b, false)?;
 
     // The score into A, then combine: check everything before writing.
-    score::categorical(logits, allowed, action, scratch_a)?;
+    score::write_categorical(&support, action, scratch_a);
     // ĝ = f ∇log p + η ∂ĝ/∂η, with ∂ĝ/∂η = −c(z̃) ∇log p + ∇c(z) − ∇c(z̃).
-    let estimate = |j: usize| {
-        let d_eta = -conditional_value * scratch_a[j] + scratch_b[j] - scratch_c[j];
-        (objective * scratch_a[j] + eta * d_eta, d_eta)
+    let estimate = |score: S, through_sample: S, through_conditional: S| {
+        let d_eta = -conditional_value * score + through_sample - through_conditional;
+        (objective * score + eta * d_eta, d_eta)
     };
+    let terms = || scratch_a.iter().zip(scratch_b.iter()).zip(scratch_c.iter());
     let mut eta_variance_gradient = S::ZERO;
-    for j in 0..k {
-        let (g, d_eta) = estimate(j);
-        if !g.is_finite() {
+    for ((&score, &through_sample), &through_conditional) in terms() {
+        let (g, d_eta) = estimate(score, through_sample, through_conditional);
+        if !(g.is_finite() && d_eta.is_finite()) {
             return Err(Error::NonFiniteUpdate);
         }
         eta_variance_gradient += g * d_eta;
     }
-    for (j, out) in gradient.iter_mut().enumerate() {
-        *out = estimate(j).0;
+    let eta_variance_gradient = eta_variance_gradient + eta_variance_gradient;
+    if !eta_variance_gradient.is_finite() {
+        return Err(Error::NonFiniteUpdate);
+    }
+    for (out, ((&score, &through_sample), &through_conditional)) in
+        out.gradient.iter_mut().zip(terms())
+    {
+        *out = estimate(score, through_sample, through_conditional).0;
     }
     Ok(Terms {
         action,
         surrogate: value,
         conditional_surrogate: conditional_value,
-        eta_variance_gradient: eta_variance_gradient + eta_variance_gradient,
+        eta_variance_gradient,
     })
-}
-
-fn split_scratch<S>(scratch: &mut [S], k: usize) -> Result<(&mut [S], &mut [S]), Error> {
-    let needed = SCRATCH_PER_ACTION * k;
-    if scratch.len() < needed {
-        return Err(Error::BufferTooSmall {
-            needed,
-            found: scratch.len(),
-        });
-    }
-    Ok(scratch[..needed].split_at_mut(k))
 }
 
 /// Calls the surrogate and checks what it returned.
@@ -203,7 +261,6 @@ fn evaluate<S: Scalar, C: Surrogate<S> + ?Sized>(
 
 /// The binary estimator; `noise` is the logistic noise that drew `b = (logit + noise > 0)`.
 /// Returns the gradient and the terms.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn binary<S, R, C>(
     rng: &mut R,
     logit: S,
@@ -222,9 +279,10 @@ where
     finite_scalar(eta)?;
     finite_scalar(objective)?;
     let b = logit + noise > S::ZERO;
+    let theta = outcome_logit(logit, b)?;
 
-    let conditional_noise = conditional::binary(rng, logit, b)?;
-    let y_tilde = crate::binary::logit_from_noise(logit, conditional_noise, temperature)?;
+    let conditional_noise = draw_binary(rng, theta, b);
+    let y_tilde = crate::binary::logit_from_noise_unchecked(logit, conditional_noise, temperature);
     let (conditional_value, slope_tilde) = evaluate_binary(surrogate, sigmoid(y_tilde))?;
     let (reparam_tilde, _) =
         super::reparam::binary(logit, conditional_noise, temperature, slope_tilde)?;
@@ -236,14 +294,15 @@ where
     let score = score::bernoulli(logit, b)?;
     let d_eta = -conditional_value * score + grad_sample - grad_tilde;
     let estimate = objective * score + eta * d_eta;
-    if !estimate.is_finite() {
+    let eta_variance_gradient = (S::ONE + S::ONE) * estimate * d_eta;
+    if !(estimate.is_finite() && d_eta.is_finite() && eta_variance_gradient.is_finite()) {
         return Err(Error::NonFiniteUpdate);
     }
     let terms = Terms {
         action: usize::from(b),
         surrogate: value,
         conditional_surrogate: conditional_value,
-        eta_variance_gradient: (S::ONE + S::ONE) * estimate * d_eta,
+        eta_variance_gradient,
     };
     Ok((estimate, terms))
 }
@@ -256,4 +315,481 @@ fn evaluate_binary<S: Scalar, C: BinarySurrogate<S> + ?Sized>(
     finite_scalar(value)?;
     finite_scalar(slope)?;
     Ok((value, slope))
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_core::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro128PlusPlus;
+
+    use super::super::{Choice, gumbel_rao, rebar, relax, reparam};
+    use super::*;
+    use crate::conditional::testing;
+
+    fn rng() -> Xoshiro128PlusPlus {
+        Xoshiro128PlusPlus::seed_from_u64(5)
+    }
+
+    fn lambda(x: f32) -> Temperature<f32> {
+        Temperature::new(x).unwrap()
+    }
+
+    struct Quadratic;
+
+    impl Surrogate<f32> for Quadratic {
+        fn evaluate(&mut self, x: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+            let mut value = 0.0;
+            for (g, &xi) in gradient.iter_mut().zip(x) {
+                value += xi * xi;
+                *g = 2.0 * xi;
+            }
+            Ok(value)
+        }
+    }
+
+    impl BinarySurrogate<f32> for Quadratic {
+        fn evaluate(&mut self, x: f32) -> Result<(f32, f32), Error> {
+            Ok((x * x, 2.0 * x))
+        }
+    }
+
+    /// A surrogate that returns `value` and a gradient of `slope` everywhere (or fails).
+    struct Broken {
+        value: f32,
+        slope: f32,
+        fail: bool,
+    }
+
+    impl Surrogate<f32> for Broken {
+        fn evaluate(&mut self, _: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+            if self.fail {
+                return Err(Error::OutsideSupport);
+            }
+            gradient.fill(self.slope);
+            Ok(self.value)
+        }
+    }
+
+    impl BinarySurrogate<f32> for Broken {
+        fn evaluate(&mut self, _: f32) -> Result<(f32, f32), Error> {
+            if self.fail {
+                return Err(Error::OutsideSupport);
+            }
+            Ok((self.value, self.slope))
+        }
+    }
+
+    /// `c(x) = w Σ x_k` (and `w x` for a binary sample); fails if `fail`.
+    #[derive(Clone, Copy)]
+    struct Flat {
+        weight: f32,
+        fail: bool,
+    }
+
+    impl Surrogate<f32> for Flat {
+        fn evaluate(&mut self, relaxed: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+            if self.fail {
+                return Err(Error::OutsideSupport);
+            }
+            gradient.fill(self.weight);
+            Ok(self.weight * relaxed.iter().sum::<f32>())
+        }
+    }
+
+    impl BinarySurrogate<f32> for Flat {
+        fn evaluate(&mut self, relaxed: f32) -> Result<(f32, f32), Error> {
+            if self.fail {
+                return Err(Error::OutsideSupport);
+            }
+            Ok((self.weight * relaxed, self.weight))
+        }
+    }
+
+    /// `c(x) = Σ w_k x_k`.
+    struct Weights([f32; 2]);
+
+    impl Surrogate<f32> for Weights {
+        fn evaluate(&mut self, relaxed: &[f32], gradient: &mut [f32]) -> Result<f32, Error> {
+            gradient.copy_from_slice(&self.0);
+            Ok(relaxed.iter().zip(&self.0).map(|(x, w)| x * w).sum())
+        }
+    }
+
+    fn relax_categorical(
+        generator: &mut Xoshiro128PlusPlus,
+        logits: &[f32],
+        noise: &[f32],
+        objective: f32,
+        surrogate: &mut impl Surrogate<f32>,
+        gradient: &mut [f32],
+    ) -> Result<Terms<f32>, Error> {
+        let mut scratch = [0.0f32; 3 * SCRATCH_PER_ACTION];
+        let draw = Draw {
+            logits,
+            allowed: None,
+            noise,
+        };
+        let out = Buffers {
+            gradient,
+            scratch: &mut scratch,
+        };
+        relax::categorical(generator, draw, lambda(0.5), objective, surrogate, out)
+    }
+
+    /// Issue 10, defect 6: a finite estimate whose `eta_variance_gradient` (2⟨ĝ, ∂ĝ/∂η⟩)
+    /// overflowed was returned as `Ok`; now `NonFiniteUpdate`, with the gradient untouched.
+    #[test]
+    fn an_infinite_eta_variance_gradient_is_refused() {
+        let logits = [0.0f32, 1.0, -1.0];
+        let noise = [0.3f32, 0.1, 0.0];
+        let mut gradient = [7.0f32; 3];
+        let mut surrogate = Weights([1e20, -1e20]);
+        // Gradients of 1e20 and 1e18 each are finite; their products overflow.
+        let result = relax_categorical(
+            &mut rng(),
+            &logits[..2],
+            &noise[..2],
+            1e30,
+            &mut surrogate,
+            &mut gradient[..2],
+        );
+        assert_eq!(result, Err(Error::NonFiniteUpdate));
+        assert_eq!(gradient, [7.0; 3]);
+        let binary = relax::binary(
+            &mut rng(),
+            0.0f32,
+            0.3,
+            lambda(0.5),
+            1e30,
+            &mut Flat {
+                weight: 1e20,
+                fail: false,
+            },
+        );
+        assert_eq!(binary.map(|r| r.0), Err(Error::NonFiniteUpdate));
+        // A moderate objective: every term finite.
+        let terms = relax_categorical(
+            &mut rng(),
+            &logits,
+            &noise,
+            1.0,
+            &mut Flat {
+                weight: 2.0,
+                fail: false,
+            },
+            &mut gradient,
+        )
+        .unwrap();
+        assert!(terms.eta_variance_gradient.is_finite());
+        assert!(gradient.iter().all(|g| g.is_finite()));
+    }
+
+    /// Issue 10, defect 8: every check on the arguments precedes the first random word;
+    /// a refusal that depends on the surrogate comes after the `K` words (documented).
+    #[test]
+    fn refusals_before_and_after_the_draw() {
+        let logits = [0.0f32, 1.0];
+        let noise = [0.3f32, 0.1];
+        let mut gradient = [7.0f32; 2];
+        let ok = Flat {
+            weight: 1.0,
+            fail: false,
+        };
+        let mut generator = rng();
+        // An action of probability zero: refused before the draw (was NaN noise).
+        let far = [0.0f32, -2e38];
+        let reach = [0.0f32, 2.5e38];
+        assert_eq!(
+            relax_categorical(
+                &mut generator,
+                &far,
+                &reach,
+                1.0,
+                &mut { ok },
+                &mut gradient
+            ),
+            Err(Error::UnavailableAction { index: 1 })
+        );
+        assert_eq!(
+            relax_categorical(
+                &mut generator,
+                &logits,
+                &noise,
+                f32::NAN,
+                &mut { ok },
+                &mut gradient
+            ),
+            Err(Error::Nan { index: 0 })
+        );
+        // REBAR's objective at the one-hot is evaluated before the draw.
+        let mut scratch = [0.0f32; 6];
+        let draw = Draw {
+            logits: &logits,
+            allowed: None,
+            noise: &noise,
+        };
+        let out = Buffers {
+            gradient: &mut gradient,
+            scratch: &mut scratch,
+        };
+        let broken = &mut Flat {
+            weight: 1.0,
+            fail: true,
+        };
+        assert_eq!(
+            rebar::categorical(&mut generator, draw, lambda(0.5), 1.0, broken, out),
+            Err(Error::OutsideSupport)
+        );
+        assert_eq!(
+            rebar::binary(&mut generator, 0.0f32, 0.1, lambda(0.5), 1.0, broken).map(|r| r.0),
+            Err(Error::OutsideSupport)
+        );
+        assert_eq!(
+            relax::binary(&mut generator, -2e38f32, 3e38, lambda(0.5), 1.0, &mut {
+                ok
+            })
+            .map(|r| r.0),
+            Err(Error::UnavailableAction { index: 1 })
+        );
+        assert_eq!(generator.next_u32(), rng().next_u32());
+        // The surrogate's own refusal comes after the K = 2 words of the conditional noise.
+        let mut generator = rng();
+        assert_eq!(
+            relax_categorical(&mut generator, &logits, &noise, 1.0, broken, &mut gradient),
+            Err(Error::OutsideSupport)
+        );
+        let mut expected = rng();
+        expected.next_u32();
+        expected.next_u32();
+        assert_eq!(generator.next_u32(), expected.next_u32());
+        assert_eq!(gradient, [7.0; 2]);
+    }
+
+    /// RELAX (objective `value`) or REBAR (η = `value`) with the [`Quadratic`] surrogate, as a
+    /// call for [`testing::refused`].
+    fn refusal<'a>(
+        use_rebar: bool,
+        logits: &'a [f32],
+        noise: &'a [f32],
+        value: f32,
+        scratch: usize,
+    ) -> impl FnOnce(&mut Xoshiro128PlusPlus, &mut [f32]) -> Result<(), Error> + 'a {
+        move |rng, gradient| {
+            let draw = Draw {
+                logits,
+                allowed: None,
+                noise,
+            };
+            let mut scratch = vec![0.0f32; scratch];
+            let out = Buffers {
+                gradient,
+                scratch: &mut scratch,
+            };
+            let l = lambda(0.5);
+            let result = if use_rebar {
+                rebar::categorical(rng, draw, l, value, &mut Quadratic, out)
+            } else {
+                relax::categorical(rng, draw, l, value, &mut Quadratic, out)
+            };
+            result.map(|_| ())
+        }
+    }
+
+    #[test]
+    fn control_variates_refuse_bad_input() {
+        let logits = [0.0f32, 1.0, -f32::INFINITY];
+        let noise = [0.3f32, 0.1, 0.0];
+        let l = lambda(0.5);
+        let mut scratch = [0.0f32; 9];
+        let call = |use_rebar, value, scratch| refusal(use_rebar, &logits, &noise, value, scratch);
+        let too_small = |found| Error::BufferTooSmall { needed: 9, found };
+        testing::refused(3, too_small(8), call(false, 1.0, 8));
+        testing::refused(3, Error::Nan { index: 0 }, call(false, f32::NAN, 9));
+        testing::refused(
+            3,
+            Error::NotFinite { index: 0 },
+            call(true, f32::INFINITY, 9),
+        );
+        testing::refused(3, too_small(3), call(true, 1.0, 3));
+
+        // Surrogates that misbehave: their NaN is refused, their error passed through. The
+        // conditional noise has been drawn by then, so only the output is checked.
+        let cases = [
+            (
+                Broken {
+                    value: f32::NAN,
+                    slope: 0.0,
+                    fail: false,
+                },
+                Error::Nan { index: 0 },
+            ),
+            (
+                Broken {
+                    value: 0.0,
+                    slope: f32::INFINITY,
+                    fail: false,
+                },
+                Error::NotFinite { index: 0 },
+            ),
+            (
+                Broken {
+                    value: 0.0,
+                    slope: 0.0,
+                    fail: true,
+                },
+                Error::OutsideSupport,
+            ),
+        ];
+        for (mut surrogate, expected) in cases {
+            let mut out = [testing::SENTINEL; 3];
+            let result = relax::categorical(
+                &mut testing::rng(),
+                Draw {
+                    logits: &logits,
+                    allowed: None,
+                    noise: &noise,
+                },
+                l,
+                1.0,
+                &mut surrogate,
+                Buffers {
+                    gradient: &mut out,
+                    scratch: &mut scratch,
+                },
+            );
+            assert_eq!(result, Err(expected));
+            assert_eq!(out, [testing::SENTINEL; 3]);
+            assert_eq!(
+                relax::binary(&mut testing::rng(), 0.0f32, 0.3, l, 1.0, &mut surrogate)
+                    .map(|r| r.0),
+                Err(expected)
+            );
+        }
+        assert_eq!(
+            rebar::binary(
+                &mut testing::rng(),
+                0.0f32,
+                f32::NAN,
+                l,
+                1.0,
+                &mut Quadratic
+            )
+            .map(|r| r.0),
+            Err(Error::Nan { index: 0 })
+        );
+        assert_eq!(
+            rebar::binary(
+                &mut testing::rng(),
+                0.0f32,
+                0.1,
+                l,
+                f32::NAN,
+                &mut Quadratic
+            )
+            .map(|r| r.0),
+            Err(Error::Nan { index: 0 })
+        );
+
+        for (initial, rate) in [
+            (f32::NAN, 0.1f32),
+            (f32::INFINITY, 0.1),
+            (1.0, 0.0),
+            (1.0, -0.1),
+            (1.0, f32::NAN),
+        ] {
+            assert_eq!(
+                AdaptiveEta::new(initial, rate),
+                Err(Error::InvalidParameter)
+            );
+        }
+        let mut eta = AdaptiveEta::new(1.0f32, 0.1).unwrap();
+        let terms = Terms {
+            action: 0,
+            surrogate: 0.0,
+            conditional_surrogate: 0.0,
+            eta_variance_gradient: f32::NAN,
+        };
+        assert_eq!(eta.update(&terms), Err(Error::NonFiniteUpdate));
+        assert_eq!(eta.value(), 1.0);
+        // A positive variance gradient lowers η.
+        let terms = Terms {
+            eta_variance_gradient: 3.0,
+            ..terms
+        };
+        eta.update(&terms).unwrap();
+        assert!(eta.value() < 1.0);
+    }
+
+    #[test]
+    fn extreme_logits_give_finite_gradients() {
+        let mut generator = testing::rng();
+        let l = lambda(0.1);
+        let cases: [&[f32]; 4] = [
+            &[1e30, -1e30, 0.0, 5.0],
+            &[20.0, -20.0, 19.9, -f32::INFINITY],
+            &[0.0, 0.0, 0.0, 0.0],
+            &[-1e30, -1e30, -1e30, 1e30],
+        ];
+        let mut noise = [0.0f32; 4];
+        let mut scratch = [0.0f32; 12];
+        let mut out = [0.0f32; 4];
+        for logits in cases {
+            for _ in 0..2_000 {
+                let b =
+                    crate::categorical::sample_with_noise(&mut generator, logits, None, &mut noise)
+                        .unwrap();
+                let mut v = [1.0f32, -2.0, 0.5, 3.0];
+                reparam::concrete(logits, None, &noise, l, &mut v).unwrap();
+                assert!(v.iter().all(|x| x.is_finite()));
+                gumbel_rao::categorical(
+                    &mut generator,
+                    Choice {
+                        logits,
+                        allowed: None,
+                        action: b,
+                    },
+                    l,
+                    4,
+                    &[1.0, -2.0, 0.5, 3.0],
+                    Buffers {
+                        gradient: &mut out,
+                        scratch: &mut scratch[..4],
+                    },
+                )
+                .unwrap();
+                assert!(out.iter().all(|x| x.is_finite()));
+                rebar::categorical(
+                    &mut generator,
+                    Draw {
+                        logits,
+                        allowed: None,
+                        noise: &noise,
+                    },
+                    l,
+                    1.0,
+                    &mut Quadratic,
+                    Buffers {
+                        gradient: &mut out,
+                        scratch: &mut scratch,
+                    },
+                )
+                .unwrap();
+                assert!(out.iter().all(|x| x.is_finite()), "{logits:?}: {out:?}");
+            }
+        }
+        for logit in [1e30f32, -1e30, 30.0, -30.0, 0.0] {
+            for _ in 0..2_000 {
+                let noise: f32 = crate::noise::logistic(&mut generator);
+                let (g, _) =
+                    rebar::binary(&mut generator, logit, noise, l, 1.0, &mut Quadratic).unwrap();
+                assert!(g.is_finite());
+                let b = logit + noise > 0.0;
+                assert!(
+                    gumbel_rao::binary(&mut generator, logit, b, l, 4, 1.0)
+                        .unwrap()
+                        .is_finite()
+                );
+            }
+        }
+    }
 }

@@ -19,9 +19,20 @@
 //! [`noise::logistic`] with `b = (θ + L > 0)` (binary); the estimators take that noise so the
 //! relaxation they differentiate is the one that produced `b`.
 //!
+//! The categorical estimators take their inputs in small named bundles, so that buffers of
+//! the same type cannot be swapped silently: a [`Draw`] (logits, mask and the noise that drew
+//! the action) or a [`Choice`] (logits, mask and the action), and [`Buffers`] (the gradient
+//! they write and their scratch space).
+//!
+//! Every estimator refuses bad input with an [`Error`] and writes nothing then; each function
+//! says what it refuses and the range of what it returns. Those that take a generator check
+//! every argument before drawing their first random word; RELAX and REBAR can also be refused
+//! by what their surrogate returns, which they learn only after drawing (their documentation
+//! says so).
+//!
 //! ```
 //! use gumbel::estimators::control_variate::{Surrogate, SCRATCH_PER_ACTION};
-//! use gumbel::estimators::{gumbel_rao, relax, score};
+//! use gumbel::estimators::{gumbel_rao, relax, score, Buffers, Choice, Draw};
 //! use gumbel::{categorical, Error, Temperature};
 //! use rand_core::SeedableRng;
 //! use rand_xoshiro::Xoshiro128PlusPlus;
@@ -49,15 +60,15 @@
 //! let upstream = [1.0f32, 0.0, 0.5];
 //! let mut scratch = [0.0f32; 3 * SCRATCH_PER_ACTION];
 //! let lambda = Temperature::new(0.5)?;
-//! gumbel_rao::categorical(
-//!     &mut rng, &logits, None, action, lambda, 8, &upstream, &mut scratch[..3], &mut gradient,
-//! )?;
+//! let choice = Choice { logits: &logits, allowed: None, action };
+//! let out = Buffers { gradient: &mut gradient, scratch: &mut scratch[..3] };
+//! gumbel_rao::categorical(&mut rng, choice, lambda, 8, &upstream, out)?;
 //!
 //! // RELAX with the critic as surrogate: unbiased whatever the critic.
 //! let mut critic = Critic([0.9, 0.1, 0.5]);
-//! let terms = relax::categorical(
-//!     &mut rng, &logits, None, &noise, lambda, reward, &mut critic, &mut scratch, &mut gradient,
-//! )?;
+//! let draw = Draw { logits: &logits, allowed: None, noise: &noise };
+//! let out = Buffers { gradient: &mut gradient, scratch: &mut scratch };
+//! let terms = relax::categorical(&mut rng, draw, lambda, reward, &mut critic, out)?;
 //! assert_eq!(terms.action, action);
 //! assert!(gradient.iter().all(|g| g.is_finite()));
 //! # Ok::<(), gumbel::Error>(())
@@ -75,3 +86,40 @@ pub mod reparam;
 pub mod schedule;
 pub mod score;
 pub mod straight_through;
+
+/// A categorical sample as the estimators that differentiate its relaxation take it (REBAR,
+/// RELAX): the logits, the mask and the Gumbel noise that drew it, as
+/// [`categorical::sample_with_noise`](crate::categorical::sample_with_noise) returns it. The
+/// action is `argmax(logits + noise)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Draw<'a, S> {
+    /// The logits the action was drawn from.
+    pub logits: &'a [S],
+    /// The mask it was drawn with (`true` = allowed; `None`: every logit above `-inf`).
+    pub allowed: Option<&'a [bool]>,
+    /// The Gumbel noise that drew it, one value per logit.
+    pub noise: &'a [S],
+}
+
+/// An action drawn from a categorical distribution, for the estimators that need only which
+/// action it was ([`gumbel_rao`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Choice<'a, S> {
+    /// The logits the action was drawn from.
+    pub logits: &'a [S],
+    /// The mask it was drawn with (`true` = allowed; `None`: every logit above `-inf`).
+    pub allowed: Option<&'a [bool]>,
+    /// The action drawn.
+    pub action: usize,
+}
+
+/// The caller's buffers a categorical estimator writes: the gradient with respect to the logits
+/// (one value per logit, written only on success) and scratch space (its size is in the
+/// estimator's documentation; its contents are unspecified afterwards).
+#[derive(Debug)]
+pub struct Buffers<'a, S> {
+    /// Receives the estimate of `∂E[f]/∂logits`.
+    pub gradient: &'a mut [S],
+    /// Working memory.
+    pub scratch: &'a mut [S],
+}

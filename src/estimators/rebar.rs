@@ -8,63 +8,48 @@
 //! one-hot vectors: implement [`Surrogate`] for it. `f(b)` is its value at the one-hot of `b`
 //! (or at `b ∈ {0, 1}` for the binary case).
 //!
-//! Errors: those of [`relax`](super::relax) (which this calls with the objective as surrogate).
+//! Errors: those of [`relax`](super::relax), listed in the
+//! [control-variate notes](super::control_variate); the objective's value at the one-hot of the
+//! drawn action (or at `b`) is computed before anything is drawn, so its refusal draws nothing.
+//! On `Ok` the gradient and the [`Terms`] are finite.
 
 use rand_core::Rng;
 
-use super::control_variate::{self, BinarySurrogate, SCRATCH_PER_ACTION, Surrogate, Terms};
+use super::control_variate::{self, BinarySurrogate, Surrogate, Terms, three_blocks};
 use super::straight_through::one_hot;
-use crate::categorical::argmax_perturbed;
+use super::{Buffers, Draw};
 use crate::validate::finite_scalar;
 use crate::{Error, Scalar, Temperature};
 
-/// The REBAR estimate of `∂E[f]/∂logits` for the action drawn with the Gumbel `noise`, written
-/// to `gradient`; `scratch` needs [`SCRATCH_PER_ACTION`] × K slots.
-#[allow(clippy::too_many_arguments)]
+/// The REBAR estimate of `∂E[f]/∂logits` for the action drawn with `draw.noise`, written to
+/// `out.gradient`; `out.scratch` needs
+/// [`SCRATCH_PER_ACTION`](super::control_variate::SCRATCH_PER_ACTION) × K slots. Draws `K`
+/// random words for the conditional noise.
 pub fn categorical<S, R, F>(
     rng: &mut R,
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    noise: &[S],
+    draw: Draw<'_, S>,
     temperature: Temperature<S>,
     eta: S,
     objective: &mut F,
-    scratch: &mut [S],
-    gradient: &mut [S],
+    out: Buffers<'_, S>,
 ) -> Result<Terms<S>, Error>
 where
     S: Scalar,
     R: Rng + ?Sized,
     F: Surrogate<S> + ?Sized,
 {
-    let k = logits.len();
-    let action = argmax_perturbed(logits, allowed, noise)?;
-    if scratch.len() < SCRATCH_PER_ACTION * k {
-        return Err(Error::BufferTooSmall {
-            needed: SCRATCH_PER_ACTION * k,
-            found: scratch.len(),
-        });
-    }
-    let (hard, rest) = scratch.split_at_mut(k);
-    one_hot(action, hard)?;
-    let value = objective.evaluate(hard, &mut rest[..k])?;
+    let checked = control_variate::check(draw, &out)?;
+    finite_scalar(eta)?;
+    // f(b): the objective at the one-hot of the action, before anything is drawn.
+    let (hard, gradient, _) = three_blocks(out.scratch, draw.logits.len())?;
+    one_hot(checked.action, hard)?;
+    let value = objective.evaluate(hard, gradient)?;
     finite_scalar(value)?;
-    control_variate::categorical(
-        rng,
-        logits,
-        allowed,
-        noise,
-        temperature,
-        eta,
-        value,
-        objective,
-        scratch,
-        gradient,
-    )
+    control_variate::categorical(rng, checked, temperature, eta, value, objective, out)
 }
 
 /// The REBAR estimate for a binary sample `b = (logit + noise > 0)`: returns the gradient with
-/// respect to the logit and the terms.
+/// respect to the logit and the terms. Draws one random word.
 pub fn binary<S, R, F>(
     rng: &mut R,
     logit: S,
@@ -79,7 +64,9 @@ where
     F: BinarySurrogate<S> + ?Sized,
 {
     crate::binary::logit_from_noise(logit, noise, temperature)?;
+    finite_scalar(eta)?;
     let b = logit + noise > S::ZERO;
+    crate::conditional::outcome_logit(logit, b)?;
     let (value, _) = objective.evaluate(if b { S::ONE } else { S::ZERO })?;
     finite_scalar(value)?;
     control_variate::binary(rng, logit, noise, temperature, eta, value, objective)

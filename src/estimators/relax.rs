@@ -12,52 +12,39 @@
 //! surrogate `h_m` *on a clone of the generator* (the same conditional noise). `examples/variance.rs`
 //! trains a three-feature surrogate this way.
 //!
-//! Errors: those of [`reparam`](super::reparam) and [`conditional`](crate::conditional); a
-//! non-finite objective value or η → [`Error::Nan`] / [`Error::NotFinite`]; a surrogate that
-//! returns NaN or infinity → the same; a surrogate's own error is passed through; `scratch`
-//! shorter than [`SCRATCH_PER_ACTION`] × K → [`Error::BufferTooSmall`]; an estimate that would
-//! overflow → [`Error::NonFiniteUpdate`]. On error nothing is written to `gradient`.
+//! Errors: listed in the [control-variate notes](super::control_variate): every check on the
+//! arguments comes before the first random word, while what the surrogate returns (its error,
+//! a NaN or infinite value or gradient, an estimate that overflows) is known only after the
+//! conditional noise has been drawn. On error nothing is written to the gradient; on `Ok` the
+//! gradient and the [`Terms`] are finite, the gradient 0 for masked actions.
 
 use rand_core::Rng;
 
 #[cfg(doc)]
 use super::control_variate::SCRATCH_PER_ACTION;
 use super::control_variate::{self, BinarySurrogate, Surrogate, Terms};
+use super::{Buffers, Draw};
 use crate::{Error, Scalar, Temperature};
 
-/// The RELAX estimate of `∂E[f]/∂logits` for the action drawn with the Gumbel `noise` (see
+/// The RELAX estimate of `∂E[f]/∂logits` for the action drawn with `draw.noise` (see
 /// [`categorical::sample_with_noise`](crate::categorical::sample_with_noise)), whose objective
-/// value was `objective`, written to `gradient`; `scratch` needs [`SCRATCH_PER_ACTION`] × K
-/// slots. Draws `K` random words for the conditional noise.
-#[allow(clippy::too_many_arguments)]
+/// value was `objective`, written to `out.gradient`; `out.scratch` needs
+/// [`SCRATCH_PER_ACTION`] × K slots. Draws `K` random words for the conditional noise.
 pub fn categorical<S, R, C>(
     rng: &mut R,
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    noise: &[S],
+    draw: Draw<'_, S>,
     temperature: Temperature<S>,
     objective: S,
     surrogate: &mut C,
-    scratch: &mut [S],
-    gradient: &mut [S],
+    out: Buffers<'_, S>,
 ) -> Result<Terms<S>, Error>
 where
     S: Scalar,
     R: Rng + ?Sized,
     C: Surrogate<S> + ?Sized,
 {
-    control_variate::categorical(
-        rng,
-        logits,
-        allowed,
-        noise,
-        temperature,
-        S::ONE,
-        objective,
-        surrogate,
-        scratch,
-        gradient,
-    )
+    let checked = control_variate::check(draw, &out)?;
+    control_variate::categorical(rng, checked, temperature, S::ONE, objective, surrogate, out)
 }
 
 /// The RELAX estimate for a binary sample `b = (logit + noise > 0)` with objective value

@@ -7,11 +7,14 @@
 //! finite logits work.
 
 use crate::scalar::{LogSumExp, from_count, sigmoid};
-use crate::validate::{finite_scalar, same_len, support_with_action};
+use crate::validate::{Support, finite_scalar, support_with_action};
 use crate::{Error, Scalar};
 
 /// Writes `∇θ log p(action) = one_hot(action) − softmax(logits)` into `out` (the logits'
-/// length). `action` must be available ([`Error::UnavailableAction`] otherwise).
+/// length). Refuses, writing nothing, what [`categorical`](crate::categorical) refuses for the
+/// logits and mask, an `action` that is not available ([`Error::UnavailableAction`]) and `out`
+/// of another length ([`Error::LengthMismatch`]). Each output lies in `[−1, 1]`, masked ones
+/// exactly 0, and they sum to 0 up to rounding.
 pub fn categorical<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
@@ -20,8 +23,14 @@ pub fn categorical<S: Scalar>(
 ) -> Result<(), Error> {
     let support = support_with_action(logits, allowed, action)?;
     support.same_len(out.len())?;
+    write_categorical(&support, action, out);
+    Ok(())
+}
+
+/// [`categorical`] for validated input: `action` available in `support`, `out` its length.
+pub(crate) fn write_categorical<S: Scalar>(support: &Support<S>, action: usize, out: &mut [S]) {
     let mut lse = LogSumExp::new();
-    for i in 0..logits.len() {
+    for i in 0..support.len() {
         if let Some(theta) = support.effective(i) {
             lse.push(theta);
         }
@@ -36,17 +45,20 @@ pub fn categorical<S: Scalar>(
             None => S::ZERO,
         };
     }
-    Ok(())
 }
 
-/// `∇θ log p(b) = b − σ(logit)` for a Bernoulli with `P(1) = σ(logit)`.
+/// `∇θ log p(b) = b − σ(logit)` for a Bernoulli with `P(1) = σ(logit)`, in `[−1, 1]`. Refuses a
+/// NaN or infinite logit ([`Error::Nan`], [`Error::NotFinite`]).
 pub fn bernoulli<S: Scalar>(logit: S, b: bool) -> Result<S, Error> {
     finite_scalar(logit)?;
     Ok(if b { sigmoid(-logit) } else { -sigmoid(logit) })
 }
 
 /// The REINFORCE estimate `(reward − baseline) (one_hot(action) − softmax(logits))`, written to
-/// `out`. `reward` and `baseline` must be finite.
+/// `out`. Refuses, writing nothing, what [`categorical`] refuses, a NaN or infinite `reward` or
+/// `baseline` ([`Error::Nan`], [`Error::NotFinite`]) and an advantage `reward − baseline` that
+/// overflows ([`Error::NonFiniteUpdate`]). Each output is finite, at most the advantage in
+/// magnitude, masked ones exactly 0.
 pub fn reinforce_categorical<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
@@ -57,21 +69,22 @@ pub fn reinforce_categorical<S: Scalar>(
 ) -> Result<(), Error> {
     finite_scalar(reward)?;
     finite_scalar(baseline)?;
-    // Validate everything before writing.
-    support_with_action(logits, allowed, action)?;
-    same_len(logits.len(), out.len())?;
+    let support = support_with_action(logits, allowed, action)?;
+    support.same_len(out.len())?;
     let advantage = reward - baseline;
     if !advantage.is_finite() {
         return Err(Error::NonFiniteUpdate);
     }
-    categorical(logits, allowed, action, out)?;
+    write_categorical(&support, action, out);
     for o in out.iter_mut() {
         *o *= advantage;
     }
     Ok(())
 }
 
-/// The REINFORCE estimate `(reward − baseline) (b − σ(logit))` for a Bernoulli.
+/// The REINFORCE estimate `(reward − baseline) (b − σ(logit))` for a Bernoulli. Refuses a NaN or
+/// infinite logit, reward or baseline, and an estimate that overflows
+/// ([`Error::NonFiniteUpdate`]); otherwise finite.
 pub fn reinforce_bernoulli<S: Scalar>(
     logit: S,
     b: bool,
@@ -139,7 +152,9 @@ impl<S: Scalar> Baseline<S> {
         })
     }
 
-    /// Folds in a reward. A NaN or infinite reward is refused and the state left unchanged.
+    /// Folds in a reward. A NaN or infinite reward ([`Error::Nan`], [`Error::NotFinite`]) or a
+    /// mean that would overflow ([`Error::NonFiniteUpdate`]) is refused and the state left
+    /// unchanged; the mean is always finite.
     pub fn update(&mut self, reward: S) -> Result<(), Error> {
         finite_scalar(reward)?;
         let count = self.count.saturating_add(1);
@@ -151,5 +166,74 @@ impl<S: Scalar> Baseline<S> {
         self.mean = mean;
         self.count = count;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conditional::testing;
+
+    #[test]
+    fn score_and_baseline() {
+        let logits = [0.0f32, 1.0, -f32::INFINITY];
+        testing::refused(3, Error::UnavailableAction { index: 2 }, |_, out| {
+            categorical(&logits, None, 2, out)
+        });
+        testing::refused(3, Error::UnavailableAction { index: 3 }, |_, out| {
+            categorical(&logits, None, 3, out)
+        });
+        testing::refused(3, Error::UnavailableAction { index: 1 }, |_, out| {
+            categorical(&logits, Some(&[true, false, true]), 1, out)
+        });
+        testing::refused(
+            2,
+            Error::LengthMismatch {
+                expected: 3,
+                found: 2,
+            },
+            |_, out| categorical(&logits, None, 0, out),
+        );
+        testing::refused(3, Error::Nan { index: 0 }, |_, out| {
+            reinforce_categorical(&logits, None, 0, f32::NAN, 0.0, out)
+        });
+        testing::refused(3, Error::NotFinite { index: 0 }, |_, out| {
+            reinforce_categorical(&logits, None, 0, 1.0, f32::INFINITY, out)
+        });
+        assert_eq!(
+            reinforce_bernoulli(0.0, true, f32::NAN, 0.0),
+            Err(Error::Nan { index: 0 })
+        );
+        assert_eq!(bernoulli(f32::NAN, true), Err(Error::Nan { index: 0 }));
+        // one-hot − softmax, exactly at a symmetric point; masked coordinates 0.
+        let mut out = [0.0f32; 3];
+        categorical(&[0.0, 0.0, -f32::INFINITY], None, 1, &mut out).unwrap();
+        assert_eq!(out, [-0.5, 0.5, 0.0]);
+        assert_eq!(bernoulli(0.0f32, true).unwrap(), 0.5);
+        assert_eq!(bernoulli(0.0f32, false).unwrap(), -0.5);
+        // Logits of ±1e30: finite.
+        categorical(&[1e30, -1e30, 0.0], None, 1, &mut out).unwrap();
+        assert_eq!(out, [-1.0, 1.0, 0.0]);
+
+        for bad in [-0.1f32, 1.0, 1.5, f32::NAN] {
+            assert_eq!(Baseline::new(bad), Err(Error::InvalidParameter));
+        }
+        // The exact mean for the first 1/(1 − decay) = 4 rewards, then an EMA with weight 1/4.
+        let mut b = Baseline::new(0.75f32).unwrap();
+        for (reward, expected) in [
+            (4.0f32, 4.0f32),
+            (8.0, 6.0),
+            (0.0, 4.0),
+            (4.0, 4.0),
+            (8.0, 5.0),
+        ] {
+            b.update(reward).unwrap();
+            assert_eq!(b.value(), expected);
+        }
+        let before = b;
+        assert_eq!(b.update(f32::NAN), Err(Error::Nan { index: 0 }));
+        assert_eq!(b.update(-f32::INFINITY), Err(Error::NotFinite { index: 0 }));
+        assert_eq!(b, before);
+        assert_eq!(b.count(), 5);
     }
 }

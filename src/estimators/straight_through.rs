@@ -22,7 +22,9 @@ use crate::scalar::sigmoid;
 use crate::{Error, Scalar, Temperature, binary};
 
 /// Draws the soft sample `softmax((logits + G)/λ)` into `soft` and returns the index of the hard
-/// one-hot sample, `argmax_k (logits_k + G_k)` (write the one-hot with [`one_hot`]).
+/// one-hot sample, `argmax_k (logits_k + G_k)` (write the one-hot with [`one_hot`]). Refuses
+/// what [`concrete::sample`](crate::concrete::sample) refuses, drawing nothing; `soft` is a
+/// point of the simplex as there, and the index an available action.
 pub fn sample<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     logits: &[S],
@@ -45,8 +47,9 @@ pub fn one_hot<S: Scalar>(index: usize, out: &mut [S]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The binary forward pass: `(hard, soft)` where `soft = σ((logit + L)/λ)` and
-/// `hard = (logit + L > 0)`, from one logistic draw.
+/// The binary forward pass: `(hard, soft)` where `soft = σ((logit + L)/λ)` in `[0, 1]` and
+/// `hard = (logit + L > 0)`, from one logistic draw. Refuses a NaN or infinite logit
+/// ([`Error::Nan`], [`Error::NotFinite`]) without drawing.
 pub fn sample_binary<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     logit: S,
@@ -57,7 +60,9 @@ pub fn sample_binary<S: Scalar, R: Rng + ?Sized>(
 }
 
 /// Straight-through backward for a categorical sample drawn with `noise`: on entry `upstream`
-/// holds `∂f/∂D` at the hard one-hot `D`, on exit the estimate of `∂E[f]/∂logits`.
+/// holds `∂f/∂D` at the hard one-hot `D`, on exit the estimate of `∂E[f]/∂logits`, finite and 0
+/// for masked actions. Refuses what [`reparam::concrete`](super::reparam::concrete) refuses,
+/// writing nothing.
 pub fn backward<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
@@ -71,7 +76,8 @@ pub fn backward<S: Scalar>(
 }
 
 /// Straight-through backward for a binary sample `b = (logit + noise > 0)`: returns
-/// `v σ'(y)/λ` for the upstream `v = ∂f/∂b`, with `y = (logit + noise)/λ`.
+/// `v σ'(y)/λ` for the upstream `v = ∂f/∂b`, with `y = (logit + noise)/λ`; finite, at most
+/// `|v|/(4λ)` in magnitude. Refuses what [`reparam::binary`](super::reparam::binary) refuses.
 pub fn backward_binary<S: Scalar>(
     logit: S,
     noise: S,
@@ -79,4 +85,29 @@ pub fn backward_binary<S: Scalar>(
     upstream: S,
 ) -> Result<S, Error> {
     super::reparam::binary(logit, noise, temperature, upstream).map(|(d_logit, _)| d_logit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10, defect 1: `index + 1` overflowed for `usize::MAX` (a panic with overflow
+    /// checks on, which this test profile has: the first assertion proves it).
+    #[test]
+    fn one_hot_of_the_largest_index_is_refused() {
+        let overflow = std::panic::catch_unwind(|| core::hint::black_box(u8::MAX) + 1);
+        assert!(overflow.is_err(), "overflow checks are off");
+        assert_eq!(
+            one_hot::<f32>(usize::MAX, &mut []),
+            Err(Error::UnavailableAction { index: usize::MAX })
+        );
+        let mut out = [5.0f32; 3];
+        assert_eq!(
+            one_hot(3, &mut out),
+            Err(Error::UnavailableAction { index: 3 })
+        );
+        assert_eq!(out, [5.0; 3]);
+        one_hot(1, &mut out).unwrap();
+        assert_eq!(out, [0.0, 1.0, 0.0]);
+    }
 }

@@ -251,7 +251,7 @@ impl<S: Scalar, const D: usize, const K: usize, P: Network<S, D, K>, C: Network<
     ) -> Result<(), Error> {
         finite(&[reward, target])?;
         let estimator = self.config.estimator;
-        if estimator.uses_noise() && !decision.kept_noise {
+        if estimator.uses_noise() && !decision.has_noise() {
             return Err(Error::NoiseMismatch);
         }
         let baseline = self.state.baseline.value();
@@ -268,7 +268,7 @@ impl<S: Scalar, const D: usize, const K: usize, P: Network<S, D, K>, C: Network<
         let critic_pass = if estimator.uses_critic() {
             let (q, activations) = critic.forward(features);
             finite(&q)?;
-            let error = q.get(decision.action).copied().unwrap_or(S::ZERO) - (target - baseline);
+            let error = q.get(decision.action()).copied().unwrap_or(S::ZERO) - (target - baseline);
             if !within(error, critic.gain(features, &activations)) {
                 return Err(Error::NonFiniteUpdate);
             }
@@ -296,7 +296,7 @@ impl<S: Scalar, const D: usize, const K: usize, P: Network<S, D, K>, C: Network<
         policy.backward(features, &activations, &loss, &mut self.pending.policy);
         if let Some((_, activations, error)) = critic_pass {
             let mut upstream = [S::ZERO; K];
-            if let Some(u) = upstream.get_mut(decision.action) {
+            if let Some(u) = upstream.get_mut(decision.action()) {
                 *u = error;
             }
             critic.backward(features, &activations, &upstream, &mut self.pending.critic);

@@ -6,7 +6,7 @@ use rand_core::Rng;
 
 use super::Decision;
 use crate::estimators::control_variate::{SCRATCH_PER_ACTION, Surrogate};
-use crate::estimators::{gumbel_rao, relax, score, straight_through};
+use crate::estimators::{Buffers, Choice, Draw, gumbel_rao, relax, score, straight_through};
 use crate::{Error, Scalar, Temperature};
 
 /// Which policy-gradient estimator an [`Agent`](super::Agent) uses.
@@ -44,7 +44,8 @@ pub enum Estimator {
     StraightThrough,
     /// Gumbel-Rao: straight-through averaged over conditional noise.
     GumbelRao {
-        /// `M`, the conditional draws averaged per decision (`K` random words each), `≥ 1`.
+        /// `M`, the conditional draws averaged per decision (`K` random words each), from 1 to
+        /// [`gumbel_rao::MAX_DRAWS`](crate::estimators::gumbel_rao::MAX_DRAWS).
         samples: u16,
     },
     /// RELAX with the critic as the surrogate (`K` random words per decision).
@@ -82,7 +83,11 @@ impl Estimator {
 
     pub(crate) fn validate(self) -> Result<(), Error> {
         match self {
-            Estimator::GumbelRao { samples: 0 } => Err(Error::InvalidParameter),
+            Estimator::GumbelRao { samples }
+                if !(1..=gumbel_rao::MAX_DRAWS).contains(&usize::from(samples)) =>
+            {
+                Err(Error::InvalidParameter)
+            }
             _ => Ok(()),
         }
     }
@@ -146,7 +151,7 @@ pub(crate) fn ascent<S: Scalar, R: Rng + ?Sized, const D: usize, const K: usize>
             score::reinforce_categorical(
                 logits,
                 None,
-                decision.action,
+                decision.action(),
                 advantage,
                 S::ZERO,
                 &mut ascent,
@@ -160,28 +165,36 @@ pub(crate) fn ascent<S: Scalar, R: Rng + ?Sized, const D: usize, const K: usize>
             let mut scratch = [S::ZERO; K];
             gumbel_rao::categorical(
                 rng,
-                logits,
-                None,
-                decision.action,
+                Choice {
+                    logits,
+                    allowed: None,
+                    action: decision.action(),
+                },
                 temperature,
                 usize::from(samples),
                 q,
-                &mut scratch,
-                &mut ascent,
+                Buffers {
+                    gradient: &mut ascent,
+                    scratch: &mut scratch,
+                },
             )?;
         }
         Estimator::Relax => {
             let mut scratch = [[S::ZERO; K]; SCRATCH_PER_ACTION];
             relax::categorical(
                 rng,
-                logits,
-                None,
-                &decision.noise,
+                Draw {
+                    logits,
+                    allowed: None,
+                    noise: &decision.noise,
+                },
                 temperature,
                 advantage,
                 &mut CriticAt(*q),
-                scratch.as_flattened_mut(),
-                &mut ascent,
+                Buffers {
+                    gradient: &mut ascent,
+                    scratch: scratch.as_flattened_mut(),
+                },
             )?;
         }
     }

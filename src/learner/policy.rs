@@ -25,19 +25,24 @@ pub struct Policy<S, const D: usize, const K: usize, N = Linear<S, D, K>> {
 /// [`Agent::observe`](super::Agent::observe).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision<S, const D: usize, const K: usize> {
-    pub(crate) action: usize,
+    /// The action, with [`Self::NO_NOISE`] set when the action was drawn without keeping its
+    /// noise (an agent that learns by REINFORCE, which needs none; `noise` is then all zero).
+    /// One word for both: a flag of its own would pad every decision by a word, 800 bytes of a
+    /// 200-step CartPole episode.
+    tagged_action: usize,
     pub(crate) features: [S; D],
     pub(crate) logits: [S; K],
     pub(crate) noise: [S; K],
-    /// `false` when the action was drawn without keeping its noise (an agent that learns by
-    /// REINFORCE, which needs none); `noise` is then all zero.
-    pub(crate) kept_noise: bool,
 }
 
 impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
+    /// The top bit of the tagged action: set when the noise was not kept. Actions are below `K`,
+    /// far below it.
+    const NO_NOISE: usize = 1 << (usize::BITS - 1);
+
     /// The action taken, in `0..K`.
     pub fn action(&self) -> usize {
-        self.action
+        self.tagged_action & !Self::NO_NOISE
     }
     /// The features the action was taken for.
     pub fn features(&self) -> &[S; D] {
@@ -58,7 +63,7 @@ impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
     }
     /// `true` if [`noise`](Self::noise) is the noise that picked the action.
     pub fn has_noise(&self) -> bool {
-        self.kept_noise
+        self.tagged_action & Self::NO_NOISE == 0
     }
 }
 
@@ -156,11 +161,14 @@ impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Policy<S, D
             (categorical::sample(rng, &logits)?, [S::ZERO; K])
         };
         Ok(Decision {
-            action,
+            tagged_action: if keep_noise {
+                action
+            } else {
+                action | Decision::<S, D, K>::NO_NOISE
+            },
             features,
             logits,
             noise,
-            kept_noise: keep_noise,
         })
     }
 }
