@@ -687,67 +687,47 @@ fn clipping_scales_long_gradients_to_the_limit_and_keeps_short_ones() {
     assert!((clip::norm(&tiny) / 5e-30 - 1.0).abs() < 4.0 * f32::EPSILON);
 }
 
+/// After one step with bias correction Adam's `m̂ = g` and `v̂ = g²`, AdaMax's `m̂ = g` and
+/// `u = |g|`: both step by `α g / (|g| + ε)`, the learning rate times the gradient's sign.
 #[test]
-fn adam_first_step_moves_each_parameter_by_the_learning_rate() {
-    // After one step with bias correction, m̂ = g and v̂ = g², so the step is α g / (|g| + ε).
-    let config = Config {
-        policy_optimiser: Optimiser::Adam {
-            learning_rate: 0.01,
-            beta1: 0.9,
+fn adam_and_adamax_first_steps_move_each_parameter_by_the_learning_rate() {
+    let (learning_rate, beta1, epsilon) = (0.01, 0.9, 1e-8);
+    for optimiser in [
+        Optimiser::Adam {
+            learning_rate,
+            beta1,
             beta2: 0.999,
-            epsilon: 1e-8,
+            epsilon,
         },
-        max_gradient_norm: 0.0,
-        ..Bandit::config(Estimator::Reinforce).unwrap()
-    };
-    let mut agent = BanditAgent::new(config).unwrap();
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(12);
-    let features = [1.0, -0.5, 0.25, 2.0];
-    let decision = agent.act(&mut rng, &features).unwrap();
-    agent.learn(&mut rng, &decision, 1.0).unwrap();
-    let p = agent.policy().parameters();
-    for k in 0..4 {
-        let expected_sign = if k == decision.action() { 1.0 } else { -1.0 };
-        for (d, &s) in features.iter().enumerate() {
-            let step = p.weights()[k][d];
-            assert!(
-                (step - expected_sign * 0.01 * s.signum()).abs() < 1e-6,
-                "{k} {d}: {step}"
-            );
-        }
-        assert!((p.bias()[k] - expected_sign * 0.01).abs() < 1e-6);
-    }
-}
-
-#[test]
-fn adamax_first_step_moves_each_parameter_by_the_learning_rate_times_g_over_g_plus_epsilon() {
-    // m = (1 − β₁) g, corrected by 1/(1 − β₁): g; u = |g|: the step is α g / (|g| + ε).
-    let config = Config {
-        policy_optimiser: Optimiser::AdaMax {
-            learning_rate: 0.01,
-            beta1: 0.9,
+        Optimiser::AdaMax {
+            learning_rate,
+            beta1,
             beta2: 0.95,
-            epsilon: 1e-8,
+            epsilon,
         },
-        max_gradient_norm: 0.0,
-        ..Bandit::config(Estimator::Reinforce).unwrap()
-    };
-    let mut agent = BanditAgent::new(config).unwrap();
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(12);
-    let features = [1.0, -0.5, 0.25, 2.0];
-    let decision = agent.act(&mut rng, &features).unwrap();
-    agent.learn(&mut rng, &decision, 1.0).unwrap();
-    let p = agent.policy().parameters();
-    for k in 0..4 {
-        let expected_sign = if k == decision.action() { 1.0 } else { -1.0 };
-        for (d, &s) in features.iter().enumerate() {
-            let step = p.weights()[k][d];
-            assert!(
-                (step - expected_sign * 0.01 * s.signum()).abs() < 1e-6,
-                "{k} {d}: {step}"
-            );
+    ] {
+        let config = Config {
+            policy_optimiser: optimiser,
+            max_gradient_norm: 0.0,
+            ..Bandit::config(Estimator::Reinforce).unwrap()
+        };
+        let mut agent = BanditAgent::new(config).unwrap();
+        let mut rng = Xoshiro128PlusPlus::seed_from_u64(12);
+        let features = [1.0, -0.5, 0.25, 2.0];
+        let decision = agent.act(&mut rng, &features).unwrap();
+        agent.learn(&mut rng, &decision, 1.0).unwrap();
+        let p = agent.policy().parameters();
+        for k in 0..4 {
+            let expected_sign = if k == decision.action() { 1.0 } else { -1.0 };
+            for (d, &s) in features.iter().enumerate() {
+                let step = p.weights()[k][d];
+                assert!(
+                    (step - expected_sign * learning_rate * s.signum()).abs() < 1e-6,
+                    "{optimiser:?} {k} {d}: {step}"
+                );
+            }
+            assert!((p.bias()[k] - expected_sign * learning_rate).abs() < 1e-6);
         }
-        assert!((p.bias()[k] - expected_sign * 0.01).abs() < 1e-6);
     }
 }
 

@@ -123,11 +123,31 @@ impl Bandit {
         C: Network<S, 4, 4>,
     {
         let features = self.next_context::<S, R>(rng);
-        let decision = agent.act(rng, &features)?;
-        let reward = self.reward(rng, decision.action())?;
-        agent.learn(rng, &decision, reward)?;
-        Ok(decision.action() == self.optimal_action())
+        let action = learn_once(agent, rng, &features, |rng, action| {
+            self.reward(rng, action)
+        })?;
+        Ok(action == self.optimal_action())
     }
+}
+
+/// One bandit step for `agent` on `features`: act, draw the reward of the action with `reward`
+/// (from the same generator), and [`learn`](Agent::learn) from it. Returns the action.
+pub(crate) fn learn_once<S, R, P, C, const D: usize, const K: usize>(
+    agent: &mut Agent<S, D, K, P, C>,
+    rng: &mut R,
+    features: &[S; D],
+    reward: impl FnOnce(&mut R, usize) -> Result<S, Error>,
+) -> Result<usize, Error>
+where
+    S: Scalar,
+    R: Rng + ?Sized,
+    P: Network<S, D, K>,
+    C: Network<S, D, K>,
+{
+    let decision = agent.act(rng, features)?;
+    let reward = reward(rng, decision.action())?;
+    agent.learn(rng, &decision, reward)?;
+    Ok(decision.action())
 }
 
 /// `mean` plus uniform noise in `(−1, 1)` from one random word.

@@ -3,7 +3,7 @@
 
 use rand_core::Rng;
 
-use super::bandit::with_noise;
+use super::bandit::{learn_once, with_noise};
 use crate::learner::{Agent, Config, Estimator, Hidden, Network, Optimiser};
 use crate::{Error, Scalar, Temperature};
 
@@ -138,9 +138,9 @@ impl XorBandit {
         C: Network<S, 2, 2>,
     {
         let features = self.next_context::<S, R>(rng);
-        let decision = agent.act(rng, &features)?;
-        let reward = self.reward(rng, decision.action())?;
-        agent.learn(rng, &decision, reward)?;
-        Ok(decision.action() == self.optimal_action())
+        let action = learn_once(agent, rng, &features, |rng, action| {
+            self.reward(rng, action)
+        })?;
+        Ok(action == self.optimal_action())
     }
 }
