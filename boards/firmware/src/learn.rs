@@ -126,7 +126,7 @@ pub const CARTPOLE_ESTIMATOR: Estimator = Estimator::Relax;
 /// The episode budget: the host benchmark's.
 pub const EPISODES: u32 = 1_000;
 
-/// The decisions of one episode, kept until it ends (8 KB: the largest part of the run's RAM,
+/// The decisions of one episode, kept until it ends (7 KB: the largest part of the run's RAM,
 /// kept apart so that it is never moved).
 pub type Episode = heapless::Vec<Decision<Natural, 4, 2>, 200>;
 
@@ -251,7 +251,7 @@ pub struct Outcome {
 }
 
 /// Trains CartPole from a fresh run ([`cartpole_with`]), with `episode` playing each episode.
-/// Never inlined, and the run and its episode buffer live in this one frame (about 10 KB), so
+/// Never inlined, and the run and its episode buffer live in this one frame (about 9 KB), so
 /// that nothing larger than the outcome is copied out: the M0 has 16 KB of RAM.
 #[inline(never)]
 pub fn cartpole(
