@@ -872,3 +872,16 @@ fn update_clips_the_mean_gradient_like_clip_in_f32() {
 fn update_clips_the_mean_gradient_like_clip_in_fixed_point() {
     update_clips_like_clip::<gumbel::Fixed>();
 }
+
+#[test]
+fn a_decision_prints_its_action_and_whether_it_kept_its_noise() {
+    let agent = BanditAgent::new(Bandit::config(Estimator::Reinforce).unwrap()).unwrap();
+    let mut rng = Xoshiro128PlusPlus::seed_from_u64(19);
+    let decision = agent.act(&mut rng, &[0.0; 4]).unwrap();
+    let printed = format!("{decision:?}");
+    assert!(
+        printed.contains(&format!("action: {}", decision.action())),
+        "{printed}"
+    );
+    assert!(printed.contains("has_noise: false"), "{printed}");
+}

@@ -23,7 +23,7 @@ pub struct Policy<S, const D: usize, const K: usize, N = Linear<S, D, K>> {
 /// later: the features it saw, the logits, and the Gumbel noise `g` whose `argmax(logits + g)`
 /// is the action. Keep it until the reward is known and hand it to
 /// [`Agent::observe`](super::Agent::observe).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub struct Decision<S, const D: usize, const K: usize> {
     /// The action, with [`Self::NO_NOISE`] set when the action was drawn without keeping its
     /// noise (an agent that learns by REINFORCE, which needs none; `noise` is then all zero).
@@ -33,6 +33,18 @@ pub struct Decision<S, const D: usize, const K: usize> {
     pub(crate) features: [S; D],
     pub(crate) logits: [S; K],
     pub(crate) noise: [S; K],
+}
+
+impl<S: Scalar, const D: usize, const K: usize> core::fmt::Debug for Decision<S, D, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Decision")
+            .field("action", &self.action())
+            .field("features", &self.features)
+            .field("logits", &self.logits)
+            .field("noise", &self.noise)
+            .field("has_noise", &self.has_noise())
+            .finish()
+    }
 }
 
 impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
