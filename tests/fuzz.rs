@@ -20,7 +20,9 @@ use gumbel::estimators::score::Baseline;
 use gumbel::estimators::{
     Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, score, straight_through,
 };
-use gumbel::learner::{Agent, Config, Critic, Estimator, Linear, Optimiser, Policy};
+use gumbel::learner::{
+    Agent, Config, Critic, Estimator, Hidden, Linear, Network, Optimiser, Policy,
+};
 use gumbel::{Error, Scalar, Temperature, binary, categorical, concrete, conditional, noise, topk};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
@@ -1132,9 +1134,24 @@ fn config<S: Hostile>(c: &Case<S>) -> Config<S> {
     }
 }
 
+/// What an agent has learned, as its saved bytes (networks, optimisers, baseline, updates).
+fn learned<S: Hostile, P: Network<S, D, K>, C: Network<S, D, K>>(
+    agent: &Agent<S, D, K, P, C>,
+) -> Vec<u8> {
+    let mut blob = vec![0u8; Agent::<S, D, K, P, C>::BLOB_LEN];
+    let _ = agent.save(&mut blob);
+    blob
+}
+
 fn agents<S: Hostile>(c: &Case<S>) -> Outcome {
+    agents_of::<S, Linear<S, D, K>, Linear<S, D, K>>(c)?;
+    agents_of::<S, Hidden<S, D, 4, K>, Hidden<S, D, 4, K>>(c)
+}
+
+/// Every learning entry point on hostile inputs, for an agent with networks `P` and `C`.
+fn agents_of<S: Hostile, P: Network<S, D, K>, C: Network<S, D, K>>(c: &Case<S>) -> Outcome {
     let config = config(c);
-    let Ok(mut agent) = Agent::<S, D, K>::new(config) else {
+    let Ok(mut agent) = Agent::<S, D, K, P, C>::new(config) else {
         prop_assert!(config.validate().is_err());
         return Ok(());
     };
@@ -1153,14 +1170,24 @@ fn agents<S: Hostile>(c: &Case<S>) -> Outcome {
             }
         };
         let reward = c.scalars[step % 4];
+        if let Ok(value) = agent.value(f) {
+            prop_assert!(value.is_finite());
+        }
         let (agent_before, rng_before) = (agent.clone(), r.clone());
-        let result = if step % 2 == 0 {
-            agent.observe(&mut r, &decision, reward)
-        } else {
-            agent.learn(&mut r, &decision, reward)
+        let result = match step % 3 {
+            0 => agent.observe(&mut r, &decision, reward),
+            1 => agent.observe_with_target(&mut r, &decision, reward, c.scalars[(step + 1) % 4]),
+            _ => agent.learn(&mut r, &decision, reward),
         };
         if let Err(e) = result {
-            prop_assert_eq!(&agent, &agent_before, "refused {:?} changed the agent", e);
+            // Refused by `observe`: the agent is unchanged and nothing was drawn. Refused by the
+            // `update` inside `learn`: the learned state is unchanged and the batch discarded
+            // (documented at `Agent::update`).
+            if agent != agent_before {
+                prop_assert_eq!(e, Error::NonFiniteUpdate);
+                prop_assert_eq!(learned(&agent), learned(&agent_before));
+                prop_assert_eq!(agent.pending(), 0);
+            }
             prop_assert!(
                 r == rng_before || e == Error::NonFiniteUpdate,
                 "{:?} drew words",
@@ -1169,17 +1196,21 @@ fn agents<S: Hostile>(c: &Case<S>) -> Outcome {
         }
         let agent_before = agent.clone();
         if agent.update().is_err() {
-            prop_assert_eq!(&agent, &agent_before);
+            // The learned state is unchanged; the batch that could not be applied is dropped.
+            prop_assert_eq!(learned(&agent), learned(&agent_before));
+            prop_assert_eq!(agent.pending(), 0);
         }
-        prop_assert!(agent.policy().parameters().is_finite());
-        prop_assert!(agent.critic().parameters().is_finite());
+        let finite = |runs: [&[S]; 4]| runs.iter().all(|run| all_finite(run));
+        prop_assert!(finite(agent.policy().parameters().slices()));
+        prop_assert!(finite(agent.critic().parameters().slices()));
         prop_assert!(agent.baseline().is_finite());
     }
-    let mut blob = vec![0u8; Agent::<S, D, K>::BLOB_LEN + 1];
-    prop_assert_eq!(agent.save(&mut blob), Ok(Agent::<S, D, K>::BLOB_LEN));
+    let len = Agent::<S, D, K, P, C>::BLOB_LEN;
+    let mut blob = vec![0u8; len + 1];
+    prop_assert_eq!(agent.save(&mut blob), Ok(len));
     // A bit flipped anywhere, or random bytes: refused, agent unchanged; the intact blob loads.
     let mut corrupted = blob.clone();
-    corrupted[(c.seed as usize) % Agent::<S, D, K>::BLOB_LEN] ^= 1 << (c.count % 8);
+    corrupted[(c.seed as usize) % len] ^= 1 << (c.count % 8);
     let before = agent.clone();
     prop_assert!(agent.load(&corrupted).is_err());
     prop_assert_eq!(&agent, &before);

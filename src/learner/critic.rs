@@ -1,49 +1,71 @@
-//! The linear critic `Q(s, y) = Σ_k y_k (W s + b)_k`: a value for each action, read off at a
-//! one-hot action or averaged by a relaxed one `y` on the simplex. Linear in `y`, so its
-//! gradient with respect to the relaxed action is `W s + b` itself.
+//! The critic `Q(s, y) = ⟨y, q(s)⟩`: a value `q_a(s)` for each action from a [`Network`], read
+//! off at a one-hot action or averaged by a relaxed one `y` on the simplex. Linear in `y`, so
+//! its gradient with respect to the relaxed action is `q(s)` itself.
+
+use core::marker::PhantomData;
 
 use super::Linear;
-use crate::validate::{finite, finite_array, same_len};
+use super::network::Network;
+use crate::validate::{finite, finite_array, finite_scalar, same_len};
 use crate::{Error, Scalar};
 
-/// A critic linear in the features and in the (relaxed) action.
+/// A critic: per-action values `q(s)` from a [`Network`] `N` (by default [`Linear`]), linear in
+/// the (relaxed) action.
+///
+/// An [`Agent`](super::Agent) fits `q_a(s)` to its target for action `a` *minus the reward
+/// baseline* (so an untried action, whose value stays 0, is neither favoured nor shunned); its
+/// estimate of the state's value is then the baseline plus `⟨π(s), q(s)⟩`
+/// ([`Agent::value`](super::Agent::value)).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Critic<S, const D: usize, const K: usize> {
-    pub(crate) linear: Linear<S, D, K>,
+pub struct Critic<S, const D: usize, const K: usize, N = Linear<S, D, K>> {
+    pub(crate) network: N,
+    scalar: PhantomData<S>,
 }
 
-impl<S: Scalar, const D: usize, const K: usize> Default for Critic<S, D, K> {
+impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Default
+    for Critic<S, D, K, N>
+{
     fn default() -> Self {
-        Self::ZERO
+        Self::new(N::initial())
     }
 }
 
-impl<S: Scalar, const D: usize, const K: usize> Critic<S, D, K> {
-    /// The critic with all parameters zero.
+impl<S: Scalar, const D: usize, const K: usize> Critic<S, D, K, Linear<S, D, K>> {
+    /// The linear critic with all parameters zero.
     pub const ZERO: Self = Self {
-        linear: Linear::ZERO,
+        network: Linear::ZERO,
+        scalar: PhantomData,
     };
+}
 
-    /// The critic with the given parameters.
-    pub fn new(linear: Linear<S, D, K>) -> Self {
-        Self { linear }
+impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Critic<S, D, K, N> {
+    /// The critic with the given network.
+    pub const fn new(network: N) -> Self {
+        Self {
+            network,
+            scalar: PhantomData,
+        }
     }
 
-    /// The parameters.
-    pub fn parameters(&self) -> &Linear<S, D, K> {
-        &self.linear
+    /// The network (its parameters).
+    pub fn parameters(&self) -> &N {
+        &self.network
     }
 
-    /// The value of each action, `q(s) = W s + b` (also `∂Q/∂y`).
+    /// The value of each action, `q(s)` (also `∂Q/∂y`). Values that overflow are an error
+    /// ([`Error::Nan`] / [`Error::NotFinite`] with the index of the first), never a NaN in `Ok`.
     pub fn action_values(&self, features: &[S]) -> Result<[S; K], Error> {
-        Ok(self.linear.apply(&finite_array(features)?))
+        let (q, _) = self.network.forward(&finite_array(features)?);
+        finite(&q)?;
+        Ok(q)
     }
 
-    /// `Q(s, y) = ⟨y, W s + b⟩` for a relaxed action `y` (`K` long, finite).
+    /// `Q(s, y) = ⟨y, q(s)⟩` for a relaxed action `y` (`K` long, finite); a result that
+    /// overflows is [`Error::NotFinite`].
     pub fn value(&self, features: &[S], y: &[S]) -> Result<S, Error> {
         let q = self.action_values(features)?;
         same_len(K, y.len())?;
         finite(y)?;
-        Ok(q.iter().zip(y).fold(S::ZERO, |acc, (&a, &b)| acc + a * b))
+        finite_scalar(q.iter().zip(y).fold(S::ZERO, |acc, (&a, &b)| acc + a * b))
     }
 }

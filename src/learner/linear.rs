@@ -1,7 +1,7 @@
-//! The affine map `W s + b` from `D` features to `K` outputs that both the policy (logits) and
-//! the critic (per-action values) are made of, with the few vector operations the optimisers,
-//! the clipping and the persistence need.
+//! The affine map `W s + b` from `D` features to `K` outputs: the linear [`Network`], and the
+//! layer the hidden-layer network is built from.
 
+use super::network::{Network, max_abs_or_one, sealed};
 use crate::Scalar;
 
 /// `K` outputs, each an affine function of `D` features: `out_k = Σ_d W[k][d] s_d + b_k`.
@@ -56,11 +56,10 @@ impl<S: Scalar, const D: usize, const K: usize> Linear<S, D, K> {
         out
     }
 
-    /// Adds `scale · r sᵀ` to `W` and `scale · r` to `b`: the gradient of `rᵀ(W s + b)` with
-    /// respect to the parameters, accumulated.
-    pub(crate) fn add_outer(&mut self, rows: &[S; K], features: &[S; D], scale: S) {
+    /// Adds `r sᵀ` to `W` and `r` to `b`: the gradient of `rᵀ(W s + b)` with respect to the
+    /// parameters, accumulated.
+    pub(crate) fn add_outer(&mut self, rows: &[S; K], features: &[S; D]) {
         for ((row, b), &r) in self.weights.iter_mut().zip(&mut self.bias).zip(rows) {
-            let r = r * scale;
             for (w, s) in row.iter_mut().zip(features) {
                 *w += r * *s;
             }
@@ -68,28 +67,51 @@ impl<S: Scalar, const D: usize, const K: usize> Linear<S, D, K> {
         }
     }
 
-    /// Every parameter, weights row-major, then biases (the order persistence writes them in).
-    pub(crate) fn values(&self) -> impl Iterator<Item = &S> {
-        self.weights.as_flattened().iter().chain(&self.bias)
-    }
-
-    /// Every parameter, mutable, in the same order.
-    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut S> {
-        self.weights
-            .as_flattened_mut()
-            .iter_mut()
-            .chain(&mut self.bias)
-    }
-
     /// `true` if no parameter is NaN or infinite.
     pub fn is_finite(&self) -> bool {
-        self.values().all(|v| v.is_finite())
+        self.weights.as_flattened().iter().all(|v| v.is_finite())
+            && self.bias.iter().all(|v| v.is_finite())
+    }
+}
+
+impl<S, const D: usize, const K: usize> sealed::Sealed for Linear<S, D, K> {}
+
+impl<S: Scalar, const D: usize, const K: usize> Network<S, D, K> for Linear<S, D, K> {
+    const PARAMETERS: usize = D * K + K;
+    const HIDDEN: usize = 0;
+    const ZERO: Self = Self::ZERO;
+    type Activations = ();
+
+    /// All zero: the uniform policy, the zero critic.
+    fn initial() -> Self {
+        Self::ZERO
     }
 
-    /// Multiplies every parameter by `factor`.
-    pub(crate) fn scale(&mut self, factor: S) {
-        for v in self.values_mut() {
-            *v *= factor;
-        }
+    fn forward(&self, features: &[S; D]) -> ([S; K], ()) {
+        (self.apply(features), ())
+    }
+
+    fn activations(&self, _: &[S; D]) {}
+
+    fn backward(&self, features: &[S; D], _: &(), upstream: &[S; K], gradient: &mut Self) {
+        gradient.add_outer(upstream, features);
+    }
+
+    /// `max(1, max_d |s_d|)`: a weight's gradient is `u_k s_d`, a bias's `u_k`.
+    fn gain(&self, features: &[S; D], _: &()) -> S {
+        max_abs_or_one(features)
+    }
+
+    fn slices(&self) -> [&[S]; 4] {
+        [self.weights.as_flattened(), &self.bias, &[], &[]]
+    }
+
+    fn slices_mut(&mut self) -> [&mut [S]; 4] {
+        [
+            self.weights.as_flattened_mut(),
+            &mut self.bias,
+            &mut [],
+            &mut [],
+        ]
     }
 }

@@ -1,40 +1,24 @@
 //! Saving an agent's learned state into a caller's byte buffer and loading it back, so a learned
-//! policy survives a reset (write the blob to a flash page, read it at boot).
-//!
-//! # Format (version 1, all integers little-endian)
-//! | bytes | content |
-//! |---|---|
-//! | 4 | magic `GMBL` |
-//! | 2 | format version, 1 |
-//! | 4 | `D` (features) |
-//! | 4 | `K` (actions) |
-//! | 4 | fingerprint of the scalar type: the bits of `1` (`0x3F80_0000` for `f32`) |
-//! | 4 · (6·(D·K + K) + 5) | policy, critic, the two optimisers' first and second moments (each weights row-major, then biases), the optimisers' `β₁ᵗ, β₂ᵗ`, the reward baseline's mean; one word each ([`Scalar::to_bits`]) |
-//! | 4 | the number of rewards the baseline has seen |
-//! | 4 | the number of updates applied |
-//! | 4 | CRC-32 (ISO-HDLC, the zlib/PNG one) of everything before it |
-//!
-//! CRC-32 detects every error burst of up to 32 bits, so every single-bit flip and every
-//! truncation (which removes or moves the checksum) is caught; the tests check both
-//! exhaustively. A blob that fails any check is [`Error::CorruptedState`] and nothing is loaded.
-//! Gradients observed but not yet applied by [`Agent::update`](super::Agent::update) are not
-//! saved.
+//! policy survives a reset. The format is documented on [`Agent::save`](super::Agent::save).
 
 use crc::{CRC_32_ISO_HDLC, Crc, NoTable};
 
-use super::{Linear, OptimiserState, agent::State};
+use super::network::{Network, values, values_mut};
+use super::state::State;
+use super::{Critic, OptimiserState, Policy};
 use crate::estimators::score::Baseline;
 use crate::{Error, Scalar};
 
 const MAGIC: [u8; 4] = *b"GMBL";
-const VERSION: u16 = 1;
-const HEADER_LEN: usize = 4 + 2 + 4 + 4 + 4;
+const VERSION: u16 = 2;
+const HEADER_LEN: usize = 4 + 2 + 4 * 5;
 /// The bitwise (table-free) CRC: saving is rare, and this keeps 1 KiB of table out of flash.
 const CRC: Crc<u32, NoTable> = Crc::<u32, NoTable>::new(&CRC_32_ISO_HDLC);
 
-/// The size in bytes of a saved agent with `D` features and `K` actions.
-pub const fn blob_len(d: usize, k: usize) -> usize {
-    HEADER_LEN + 4 * (6 * (d * k + k) + 5) + 4 + 4 + 4
+/// The size in bytes of a saved agent whose policy and critic have `policy` and `critic`
+/// parameters.
+pub(crate) const fn blob_len(policy: usize, critic: usize) -> usize {
+    HEADER_LEN + 4 * (3 * (policy + critic) + 5) + 4 + 4 + 4
 }
 
 /// Writes bytes in order into a buffer known to be large enough.
@@ -46,15 +30,20 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn bytes(&mut self, bytes: &[u8]) {
         if let Some(slot) = self.out.get_mut(self.at..self.at + bytes.len()) {
-            slot.copy_from_slice(bytes);
+            for (to, from) in slot.iter_mut().zip(bytes) {
+                *to = *from;
+            }
         }
         self.at += bytes.len();
     }
     fn word(&mut self, word: u32) {
         self.bytes(&word.to_le_bytes());
     }
-    fn linear<S: Scalar, const D: usize, const K: usize>(&mut self, linear: &Linear<S, D, K>) {
-        for v in linear.values() {
+    fn network<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>>(
+        &mut self,
+        network: &N,
+    ) {
+        for v in values(network) {
             self.word(v.to_bits());
         }
     }
@@ -86,14 +75,14 @@ impl Reader<'_> {
             Err(Error::CorruptedState)
         }
     }
-    fn linear<S: Scalar, const D: usize, const K: usize>(
+    fn network<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>>(
         &mut self,
-    ) -> Result<Linear<S, D, K>, Error> {
-        let mut linear = Linear::ZERO;
-        for v in linear.values_mut() {
+    ) -> Result<N, Error> {
+        let mut network = N::ZERO;
+        for v in values_mut(&mut network) {
             *v = self.scalar()?;
         }
-        Ok(linear)
+        Ok(network)
     }
 }
 
@@ -101,12 +90,17 @@ fn dimension(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Writes `state` into `out[..blob_len(D, K)]`; returns the number of bytes written.
-pub(crate) fn save<S: Scalar, const D: usize, const K: usize>(
-    state: &State<S, D, K>,
+/// Writes `state` into `out[..blob_len(P, C)]`; returns the number of bytes written.
+pub(crate) fn save<S, const D: usize, const K: usize, P, C>(
+    state: &State<S, D, K, P, C>,
     out: &mut [u8],
-) -> Result<usize, Error> {
-    let len = blob_len(D, K);
+) -> Result<usize, Error>
+where
+    S: Scalar,
+    P: Network<S, D, K>,
+    C: Network<S, D, K>,
+{
+    let len = blob_len(P::PARAMETERS, C::PARAMETERS);
     if out.len() < len {
         return Err(Error::BufferTooSmall {
             needed: len,
@@ -118,16 +112,27 @@ pub(crate) fn save<S: Scalar, const D: usize, const K: usize>(
     w.bytes(&VERSION.to_le_bytes());
     w.word(dimension(D));
     w.word(dimension(K));
+    w.word(dimension(P::HIDDEN));
+    w.word(dimension(C::HIDDEN));
     w.word(S::ONE.to_bits());
-    w.linear(&state.policy.linear);
-    w.linear(&state.critic.linear);
-    for opt in [&state.policy_optimiser, &state.critic_optimiser] {
-        w.linear(&opt.first);
-        w.linear(&opt.second);
-    }
-    for opt in [&state.policy_optimiser, &state.critic_optimiser] {
-        w.word(opt.beta1_power.to_bits());
-        w.word(opt.beta2_power.to_bits());
+    w.network(&state.policy.network);
+    w.network(&state.critic.network);
+    w.network(&state.policy_optimiser.first);
+    w.network(&state.policy_optimiser.second);
+    w.network(&state.critic_optimiser.first);
+    w.network(&state.critic_optimiser.second);
+    for (beta1_power, beta2_power) in [
+        (
+            state.policy_optimiser.beta1_power,
+            state.policy_optimiser.beta2_power,
+        ),
+        (
+            state.critic_optimiser.beta1_power,
+            state.critic_optimiser.beta2_power,
+        ),
+    ] {
+        w.word(beta1_power.to_bits());
+        w.word(beta2_power.to_bits());
     }
     w.word(state.baseline.value().to_bits());
     w.word(state.baseline.count());
@@ -137,16 +142,24 @@ pub(crate) fn save<S: Scalar, const D: usize, const K: usize>(
     Ok(w.at)
 }
 
-/// Reads a blob written by [`save`] for the same `S`, `D` and `K`. Checks the length, magic,
-/// version, dimensions, scalar type and CRC, and that every value is finite. The baseline's
-/// decay is configuration, not state: it comes from the caller.
-pub(crate) fn load<S: Scalar, const D: usize, const K: usize>(
+/// Reads a blob written by [`save`] for the same `S`, `D`, `K` and networks. Checks the length,
+/// magic, version, dimensions, hidden widths, scalar type and CRC, then the decoded state's
+/// invariants: every value finite, second moments not negative, `β` powers in `[0, 1]`. The
+/// baseline's decay is configuration, not state: it comes from the caller.
+pub(crate) fn load<S, const D: usize, const K: usize, P, C>(
     blob: &[u8],
     baseline_decay: S,
-) -> Result<State<S, D, K>, Error> {
-    let len = blob_len(D, K);
+) -> Result<State<S, D, K, P, C>, Error>
+where
+    S: Scalar,
+    P: Network<S, D, K>,
+    C: Network<S, D, K>,
+{
+    let len = blob_len(P::PARAMETERS, C::PARAMETERS);
     let blob = blob.get(..len).ok_or(Error::CorruptedState)?;
-    let (body, stored_crc) = blob.split_at(len - 4);
+    let (body, stored_crc) = blob
+        .split_at_checked(len - 4)
+        .ok_or(Error::CorruptedState)?;
     if u32::from_le_bytes(stored_crc.try_into().map_err(|_| Error::CorruptedState)?)
         != CRC.checksum(body)
     {
@@ -157,30 +170,35 @@ pub(crate) fn load<S: Scalar, const D: usize, const K: usize>(
         || u16::from_le_bytes(r.bytes()?) != VERSION
         || r.word()? != dimension(D)
         || r.word()? != dimension(K)
+        || r.word()? != dimension(P::HIDDEN)
+        || r.word()? != dimension(C::HIDDEN)
         || r.word()? != S::ONE.to_bits()
     {
         return Err(Error::CorruptedState);
     }
-    let policy = r.linear()?;
-    let critic = r.linear()?;
-    let mut optimisers = [OptimiserState::NEW; 2];
-    for opt in &mut optimisers {
-        opt.first = r.linear()?;
-        opt.second = r.linear()?;
-    }
-    for opt in &mut optimisers {
-        opt.beta1_power = r.scalar()?;
-        opt.beta2_power = r.scalar()?;
+    let policy = Policy::new(r.network()?);
+    let critic = Critic::new(r.network()?);
+    let mut policy_optimiser = OptimiserState::<S, D, K, P>::NEW;
+    policy_optimiser.first = r.network()?;
+    policy_optimiser.second = r.network()?;
+    let mut critic_optimiser = OptimiserState::<S, D, K, C>::NEW;
+    critic_optimiser.first = r.network()?;
+    critic_optimiser.second = r.network()?;
+    policy_optimiser.beta1_power = r.scalar()?;
+    policy_optimiser.beta2_power = r.scalar()?;
+    critic_optimiser.beta1_power = r.scalar()?;
+    critic_optimiser.beta2_power = r.scalar()?;
+    if !(policy_optimiser.is_valid() && critic_optimiser.is_valid()) {
+        return Err(Error::CorruptedState);
     }
     let baseline_mean = r.scalar()?;
     let baseline_count = r.word()?;
     let baseline = Baseline::resume(baseline_decay, baseline_mean, baseline_count)
         .map_err(|_| Error::CorruptedState)?;
     let updates = r.word()?;
-    let [policy_optimiser, critic_optimiser] = optimisers;
     Ok(State {
-        policy: super::Policy { linear: policy },
-        critic: super::Critic { linear: critic },
+        policy,
+        critic,
         policy_optimiser,
         critic_optimiser,
         baseline,

@@ -1,34 +1,60 @@
-//! The linear softmax policy `π(a | s) = softmax(W s + b)_a` over `K` actions from `D` features,
-//! and the [`Decision`] it takes: the action together with the Gumbel noise that chose it.
+//! The softmax policy `π(a | s) = softmax(f(s))_a` over `K` actions from `D` features, `f` a
+//! [`Network`], and the [`Decision`] it takes: the action together with the Gumbel noise that
+//! chose it.
+
+use core::marker::PhantomData;
 
 use rand_core::Rng;
 
 use super::Linear;
+use super::network::{Network, non_finite_sentinel};
 use crate::validate::{finite, finite_array};
 use crate::{Error, Scalar, Temperature, categorical, concrete};
 
-/// A linear softmax policy: logits `W s + b`, actions drawn by the Gumbel-max trick.
+/// A softmax policy: logits `f(s)` from a [`Network`] `N` (by default [`Linear`], `W s + b`),
+/// actions drawn by the Gumbel-max trick.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Policy<S, const D: usize, const K: usize> {
-    pub(crate) linear: Linear<S, D, K>,
+pub struct Policy<S, const D: usize, const K: usize, N = Linear<S, D, K>> {
+    pub(crate) network: N,
+    scalar: PhantomData<S>,
 }
 
 /// One action taken by a [`Policy`], with everything an estimator needs to learn from its reward
 /// later: the features it saw, the logits, and the Gumbel noise `g` whose `argmax(logits + g)`
 /// is the action. Keep it until the reward is known and hand it to
 /// [`Agent::observe`](super::Agent::observe).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub struct Decision<S, const D: usize, const K: usize> {
-    pub(crate) action: usize,
+    /// The action, with [`Self::NO_NOISE`] set when the action was drawn without keeping its
+    /// noise (an agent that learns by REINFORCE, which needs none; `noise` is then all zero).
+    /// One word for both: a flag of its own would pad every decision by a word, 800 bytes of a
+    /// 200-step CartPole episode.
+    tagged_action: usize,
     pub(crate) features: [S; D],
     pub(crate) logits: [S; K],
     pub(crate) noise: [S; K],
 }
 
+impl<S: Scalar, const D: usize, const K: usize> core::fmt::Debug for Decision<S, D, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Decision")
+            .field("action", &self.action())
+            .field("features", &self.features)
+            .field("logits", &self.logits)
+            .field("noise", &self.noise)
+            .field("has_noise", &self.has_noise())
+            .finish()
+    }
+}
+
 impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
+    /// The top bit of the tagged action: set when the noise was not kept. Actions are below `K`,
+    /// far below it.
+    const NO_NOISE: usize = 1 << (usize::BITS - 1);
+
     /// The action taken, in `0..K`.
     pub fn action(&self) -> usize {
-        self.action
+        self.tagged_action & !Self::NO_NOISE
     }
     /// The features the action was taken for.
     pub fn features(&self) -> &[S; D] {
@@ -38,65 +64,120 @@ impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
     pub fn logits(&self) -> &[S; K] {
         &self.logits
     }
-    /// The Gumbel noise that picked the action.
+    /// The Gumbel noise that picked the action: `argmax(logits + noise)` is the action. All
+    /// zero if the noise was not kept ([`has_noise`](Self::has_noise) is `false`): an
+    /// [`Agent`](super::Agent) that learns by [`Estimator::Reinforce`](super::Estimator::Reinforce)
+    /// needs none and draws its actions with the cheaper
+    /// [`categorical::sample`](crate::categorical::sample) (the same random words and the same
+    /// action).
     pub fn noise(&self) -> &[S; K] {
         &self.noise
     }
+    /// `true` if [`noise`](Self::noise) is the noise that picked the action.
+    pub fn has_noise(&self) -> bool {
+        self.tagged_action & Self::NO_NOISE == 0
+    }
 }
 
-impl<S: Scalar, const D: usize, const K: usize> Default for Policy<S, D, K> {
+impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Default
+    for Policy<S, D, K, N>
+{
     fn default() -> Self {
-        Self::UNIFORM
+        Self::new(N::initial())
     }
 }
 
-impl<S: Scalar, const D: usize, const K: usize> Policy<S, D, K> {
-    /// The policy with all parameters zero: uniform over the actions.
+impl<S: Scalar, const D: usize, const K: usize> Policy<S, D, K, Linear<S, D, K>> {
+    /// The linear policy with all parameters zero: uniform over the actions.
     pub const UNIFORM: Self = Self {
-        linear: Linear::ZERO,
+        network: Linear::ZERO,
+        scalar: PhantomData,
     };
+}
 
-    /// The policy with the given parameters.
-    pub fn new(linear: Linear<S, D, K>) -> Self {
-        Self { linear }
+impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Policy<S, D, K, N> {
+    /// The policy with the given network.
+    pub const fn new(network: N) -> Self {
+        Self {
+            network,
+            scalar: PhantomData,
+        }
     }
 
-    /// The parameters.
-    pub fn parameters(&self) -> &Linear<S, D, K> {
-        &self.linear
+    /// The network (its parameters).
+    pub fn parameters(&self) -> &N {
+        &self.network
     }
 
-    /// The logits `W s + b` for `features` (`D` long, finite).
+    /// The logits `f(s)` for `features` (`D` long, finite). Logits that overflow (weights ×
+    /// features beyond the scalar's range) are an error, [`Error::Nan`] or
+    /// [`Error::NotFinite`] with the index of the first bad logit, never a NaN in `Ok`.
     pub fn logits(&self, features: &[S]) -> Result<[S; K], Error> {
-        Ok(self.linear.apply(&finite_array(features)?))
+        let features = finite_array(features)?;
+        let (logits, _) = self.network.forward(&features);
+        finite(&logits)?;
+        Ok(logits)
     }
 
-    /// The action probabilities `softmax(W s + b)`.
+    /// The action probabilities `softmax(f(s))`; errors as [`logits`](Self::logits).
     pub fn probabilities(&self, features: &[S]) -> Result<[S; K], Error> {
-        let logits = self.logits(features)?;
-        Ok(softmax(&logits))
+        softmax(&self.logits(features)?)
     }
 
     /// The most probable action (lowest index on ties): what to do once learning is over.
+    /// Errors as [`logits`](Self::logits), and [`Error::Empty`] if `K = 0`.
     pub fn greedy(&self, features: &[S]) -> Result<usize, Error> {
         let logits = self.logits(features)?;
-        categorical::argmax_perturbed(&logits, None, &[S::ZERO; K])
+        if K == 0 {
+            return Err(Error::Empty);
+        }
+        let mut best = 0;
+        let mut top = S::LOWEST;
+        for (k, &l) in logits.iter().enumerate() {
+            if k == 0 || l > top {
+                best = k;
+                top = l;
+            }
+        }
+        Ok(best)
     }
 
     /// Draws an action from `π(· | s)` by the Gumbel-max trick, `K` random words, and keeps
-    /// the noise. The logits must be finite (they are, unless the parameters overflowed, which
-    /// the agent never lets happen): otherwise [`Error::NotFinite`].
+    /// the noise. Errors, before any word is drawn: features of another length or not finite,
+    /// logits that overflow (as [`logits`](Self::logits)).
     pub fn act<R: Rng + ?Sized>(
         &self,
         rng: &mut R,
         features: &[S],
     ) -> Result<Decision<S, D, K>, Error> {
+        self.decide(rng, features, true)
+    }
+
+    /// [`act`](Self::act), keeping the noise or not: without it the action is drawn by
+    /// [`categorical::sample`] (the same words, the same action, less work).
+    pub(crate) fn decide<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        features: &[S],
+        keep_noise: bool,
+    ) -> Result<Decision<S, D, K>, Error> {
         let features = finite_array(features)?;
-        let logits = self.linear.apply(&features);
-        finite(&logits)?;
-        let (action, noise) = categorical::sample_with_noise_array(rng, &logits)?;
+        let (logits, _) = self.network.forward(&features);
+        // One branch-free pass; the slow path only names the culprit.
+        if non_finite_sentinel(&logits) != S::ZERO {
+            finite(&logits)?;
+        }
+        let (action, noise) = if keep_noise {
+            categorical::sample_with_noise_array(rng, &logits)?
+        } else {
+            (categorical::sample(rng, &logits)?, [S::ZERO; K])
+        };
         Ok(Decision {
-            action,
+            tagged_action: if keep_noise {
+                action
+            } else {
+                action | Decision::<S, D, K>::NO_NOISE
+            },
             features,
             logits,
             noise,
@@ -106,12 +187,14 @@ impl<S: Scalar, const D: usize, const K: usize> Policy<S, D, K> {
 
 /// `softmax(logits)` of finite logits, through the Concrete relaxation at zero noise and λ = 1
 /// (the same overflow-free log-space computation).
-pub(crate) fn softmax<S: Scalar, const K: usize>(logits: &[S; K]) -> [S; K] {
+pub(crate) fn softmax<S: Scalar, const K: usize>(logits: &[S; K]) -> Result<[S; K], Error> {
     let mut out = [S::ZERO; K];
-    // λ = 1 is a valid temperature and the logits and noise have length K, so the only
-    // possible errors (NaN, all masked) cannot occur for finite logits; fall back to zeros.
-    if let Ok(one) = Temperature::new(S::ONE) {
-        let _ = concrete::from_noise(logits, None, &[S::ZERO; K], one, &mut out);
-    }
-    out
+    concrete::from_noise(
+        logits,
+        None,
+        &[S::ZERO; K],
+        Temperature::new(S::ONE)?,
+        &mut out,
+    )?;
+    Ok(out)
 }

@@ -2,7 +2,7 @@
 
 use rand_core::Rng;
 
-use crate::learner::{Agent, Config, Estimator, Optimiser};
+use crate::learner::{Agent, Config, Estimator, Network, Optimiser};
 use crate::{Error, Scalar, Temperature};
 
 /// Mean reward of each action in each context, in tenths. Every context has one best action
@@ -84,9 +84,7 @@ impl Bandit {
         rng: &mut R,
         action: usize,
     ) -> Result<S, Error> {
-        let mean = self.mean_reward::<S>(action)?;
-        let noise = S::uniform_from_word(rng.next_u32()) - S::HALF;
-        Ok(mean + noise + noise)
+        Ok(with_noise(rng, self.mean_reward::<S>(action)?))
     }
 
     /// The hyperparameters the benchmark uses for `estimator`, from integers only (so the same
@@ -113,15 +111,47 @@ impl Bandit {
 
     /// One step of training: draws a context, lets `agent` act, draws the reward and
     /// [`learn`](Agent::learn)s from it. Returns whether the action was optimal.
-    pub fn train_step<S: Scalar, R: Rng + ?Sized>(
+    pub fn train_step<S, R, P, C>(
         &mut self,
-        agent: &mut Agent<S, 4, 4>,
+        agent: &mut Agent<S, 4, 4, P, C>,
         rng: &mut R,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, Error>
+    where
+        S: Scalar,
+        R: Rng + ?Sized,
+        P: Network<S, 4, 4>,
+        C: Network<S, 4, 4>,
+    {
         let features = self.next_context::<S, R>(rng);
-        let decision = agent.act(rng, &features)?;
-        let reward = self.reward(rng, decision.action())?;
-        agent.learn(rng, &decision, reward)?;
-        Ok(decision.action() == self.optimal_action())
+        let action = learn_once(agent, rng, &features, |rng, action| {
+            self.reward(rng, action)
+        })?;
+        Ok(action == self.optimal_action())
     }
+}
+
+/// One bandit step for `agent` on `features`: act, draw the reward of the action with `reward`
+/// (from the same generator), and [`learn`](Agent::learn) from it. Returns the action.
+pub(crate) fn learn_once<S, R, P, C, const D: usize, const K: usize>(
+    agent: &mut Agent<S, D, K, P, C>,
+    rng: &mut R,
+    features: &[S; D],
+    reward: impl FnOnce(&mut R, usize) -> Result<S, Error>,
+) -> Result<usize, Error>
+where
+    S: Scalar,
+    R: Rng + ?Sized,
+    P: Network<S, D, K>,
+    C: Network<S, D, K>,
+{
+    let decision = agent.act(rng, features)?;
+    let reward = reward(rng, decision.action())?;
+    agent.learn(rng, &decision, reward)?;
+    Ok(decision.action())
+}
+
+/// `mean` plus uniform noise in `(−1, 1)` from one random word.
+pub(crate) fn with_noise<S: Scalar, R: Rng + ?Sized>(rng: &mut R, mean: S) -> S {
+    let noise = S::uniform_from_word(rng.next_u32()) - S::HALF;
+    mean + noise + noise
 }

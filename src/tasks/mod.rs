@@ -1,4 +1,5 @@
-//! Benchmark tasks for the [learner](crate::learner): a contextual bandit and CartPole.
+//! Benchmark tasks for the [learner](crate::learner): a contextual bandit, a contextual bandit
+//! only a hidden layer can solve (XOR), and CartPole.
 //!
 //! They live in the library (behind the `tasks` feature, off by default) rather than in the
 //! examples because three places run them and must agree bit for bit: the host examples, the
@@ -9,7 +10,9 @@
 mod bandit;
 mod cartpole;
 mod moving_sum;
+mod xor_bandit;
 
 pub use bandit::Bandit;
-pub use cartpole::CartPole;
+pub use cartpole::{CartPole, CartPoleAgent};
 pub use moving_sum::MovingSum;
+pub use xor_bandit::{XorAgent, XorBandit};

@@ -1,13 +1,14 @@
 //! A sliding-window sum, for "success over the last N steps (episodes)" criteria.
 
 /// The sum of the last `N` values pushed (each a `u8`: an optimal-action flag, an episode
-/// return of at most 255), in `N` bytes.
+/// return of at most 255), in `N` bytes. The sum is a `u64`, so no `N` that fits in memory
+/// can overflow it (a `u32` would at `N ≥ 16,843,010`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MovingSum<const N: usize> {
     values: [u8; N],
     next: usize,
     len: usize,
-    sum: u32,
+    sum: u64,
 }
 
 impl<const N: usize> Default for MovingSum<N> {
@@ -33,17 +34,17 @@ impl<const N: usize> MovingSum<N> {
             return; // N = 0: nothing is ever held.
         };
         if self.len == N {
-            self.sum -= u32::from(*slot);
+            self.sum -= u64::from(*slot);
         } else {
             self.len += 1;
         }
         *slot = value;
-        self.sum += u32::from(value);
-        self.next = (self.next + 1) % N;
+        self.sum += u64::from(value);
+        self.next = if self.next + 1 == N { 0 } else { self.next + 1 };
     }
 
     /// The sum of the values held.
-    pub fn sum(&self) -> u32 {
+    pub fn sum(&self) -> u64 {
         self.sum
     }
 

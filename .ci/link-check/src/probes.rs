@@ -11,10 +11,10 @@ use gumbel::estimators::schedule::Schedule;
 use gumbel::estimators::{
     Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, score, straight_through,
 };
-use gumbel::learner::{Agent, Config, Critic, Estimator, Linear, Optimiser, Policy, clip};
+use gumbel::learner::{Agent, Config, Critic, Estimator, Hidden, Linear, Optimiser, Policy, clip};
+use gumbel::tasks::{Bandit, MovingSum, XorAgent, XorBandit};
 #[cfg(feature = "f32")]
-use gumbel::tasks::CartPole;
-use gumbel::tasks::{Bandit, MovingSum};
+use gumbel::tasks::{CartPole, CartPoleAgent};
 use gumbel::{
     Error, Scalar, Temperature, binary, categorical, concrete, conditional, noise, topk, vectors,
 };
@@ -633,6 +633,50 @@ pub fn agent_accessors<S: Scalar>() {
     ));
     sink((agent.baseline(), agent.updates(), agent.pending()));
 }
+pub fn agent_value<S: Scalar>() {
+    let Ok(agent) = agent::<S>() else { return };
+    sink(agent.value(slice(&array::<S, D>())));
+}
+pub fn agent_observe_with_target<S: Scalar>() {
+    let Ok(mut agent) = agent::<S>() else { return };
+    let Ok(decision) = agent.act(&mut rng(), &array::<S, D>()) else {
+        return;
+    };
+    sink(agent.observe_with_target(&mut rng(), opaque(&decision), value(4), value(5)));
+    sink(agent);
+}
+/// An agent whose policy and critic have a hidden layer: every learning entry point.
+pub fn hidden_agent<S: Scalar>() {
+    type HiddenAgent<S> = Agent<S, D, A, Hidden<S, D, 8, A>, Hidden<S, D, 8, A>>;
+    let Ok(config) = config::<S>() else { return };
+    let Ok(mut agent) = HiddenAgent::<S>::new(config) else {
+        return;
+    };
+    let Ok(decision) = agent.act(&mut rng(), slice(&array::<S, D>())) else {
+        return;
+    };
+    sink(agent.value(slice(&array::<S, D>())));
+    sink(agent.observe_with_target(&mut rng(), opaque(&decision), value(4), value(5)));
+    sink(agent.update());
+    sink(agent.policy().greedy(slice(&array::<S, D>())));
+    let mut blob = [0u8; HiddenAgent::<fixed>::BLOB_LEN];
+    sink(agent.save(slice_mut(&mut blob)));
+    sink(agent.load(slice(&opaque(blob))));
+    sink(Hidden::<S, D, 8, A>::random(&mut rng()));
+    sink(agent);
+}
+pub fn xor_bandit<S: Scalar>() {
+    let mut rng = rng();
+    let mut bandit = opaque(XorBandit::new());
+    let Ok(config) = XorBandit::config::<S>(opaque(Estimator::StraightThrough)) else {
+        return;
+    };
+    let Ok(mut agent) = XorAgent::<S>::new(config) else {
+        return;
+    };
+    sink(bandit.train_step(&mut agent, &mut rng));
+    sink(bandit.mean_reward::<S>(index()));
+}
 pub fn policy_logits<S: Scalar>() {
     sink(Policy::new(linear::<S>()).logits(slice(&array::<S, D>())));
 }
@@ -694,7 +738,7 @@ pub fn bandit<S: Scalar>() {
     let Ok(config) = Bandit::config::<S>(opaque(Estimator::Relax)) else {
         return;
     };
-    let Ok(mut agent) = Agent::new(config) else {
+    let Ok(mut agent) = Agent::<S, 4, 4>::new(config) else {
         return;
     };
     sink(bandit.train_step(&mut agent, &mut rng));
@@ -720,7 +764,7 @@ pub fn cartpole() {
     let Ok(config) = CartPole::config(opaque(Estimator::Relax)) else {
         return;
     };
-    let Ok(mut agent) = Agent::new(config) else {
+    let Ok(mut agent) = CartPoleAgent::<f32>::new(config) else {
         return;
     };
     let mut decisions = heapless::Vec::new();

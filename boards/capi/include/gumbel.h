@@ -87,7 +87,7 @@
 /**
  * Bytes a saved 2x2 agent takes (`gumbel_agent_save`).
  */
-#define GUMBEL_AGENT_2X2_BLOB_SIZE 194
+#define GUMBEL_AGENT_2X2_BLOB_SIZE 202
 
 /**
  * Bytes of memory a 4-feature, 4-action agent needs (either scalar).
@@ -102,7 +102,7 @@
 /**
  * Bytes a saved 4x4 agent takes (`gumbel_agent_save`).
  */
-#define GUMBEL_AGENT_4X4_BLOB_SIZE 530
+#define GUMBEL_AGENT_4X4_BLOB_SIZE 538
 
 /**
  * Bytes of memory an 8-feature, 4-action agent needs (either scalar).
@@ -117,7 +117,7 @@
 /**
  * Bytes a saved 8x4 agent takes (`gumbel_agent_save`).
  */
-#define GUMBEL_AGENT_8X4_BLOB_SIZE 914
+#define GUMBEL_AGENT_8X4_BLOB_SIZE 922
 
 /**
  * Bytes of memory an 8-feature, 8-action agent needs (either scalar).
@@ -132,7 +132,7 @@
 /**
  * Bytes a saved 8x8 agent takes (`gumbel_agent_save`).
  */
-#define GUMBEL_AGENT_8X8_BLOB_SIZE 1778
+#define GUMBEL_AGENT_8X8_BLOB_SIZE 1786
 
 /**
  * The outcome of a call: `GUMBEL_OK`, or why nothing (no output, no state change) happened.

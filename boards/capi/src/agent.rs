@@ -134,28 +134,28 @@ pub const GUMBEL_AGENT_2X2_SIZE: usize = 304;
 /// Bytes of memory a decision of a 2x2 agent needs.
 pub const GUMBEL_DECISION_2X2_SIZE: usize = 48;
 /// Bytes a saved 2x2 agent takes (`gumbel_agent_save`).
-pub const GUMBEL_AGENT_2X2_BLOB_SIZE: usize = 194;
+pub const GUMBEL_AGENT_2X2_BLOB_SIZE: usize = 202;
 
 /// Bytes of memory a 4-feature, 4-action agent needs (either scalar).
 pub const GUMBEL_AGENT_4X4_SIZE: usize = 752;
 /// Bytes of memory a decision of a 4x4 agent needs.
 pub const GUMBEL_DECISION_4X4_SIZE: usize = 72;
 /// Bytes a saved 4x4 agent takes (`gumbel_agent_save`).
-pub const GUMBEL_AGENT_4X4_BLOB_SIZE: usize = 530;
+pub const GUMBEL_AGENT_4X4_BLOB_SIZE: usize = 538;
 
 /// Bytes of memory an 8-feature, 4-action agent needs (either scalar).
 pub const GUMBEL_AGENT_8X4_SIZE: usize = 1264;
 /// Bytes of memory a decision of an 8x4 agent needs.
 pub const GUMBEL_DECISION_8X4_SIZE: usize = 88;
 /// Bytes a saved 8x4 agent takes (`gumbel_agent_save`).
-pub const GUMBEL_AGENT_8X4_BLOB_SIZE: usize = 914;
+pub const GUMBEL_AGENT_8X4_BLOB_SIZE: usize = 922;
 
 /// Bytes of memory an 8-feature, 8-action agent needs (either scalar).
 pub const GUMBEL_AGENT_8X8_SIZE: usize = 2416;
 /// Bytes of memory a decision of an 8x8 agent needs.
 pub const GUMBEL_DECISION_8X8_SIZE: usize = 120;
 /// Bytes a saved 8x8 agent takes (`gumbel_agent_save`).
-pub const GUMBEL_AGENT_8X8_BLOB_SIZE: usize = 1778;
+pub const GUMBEL_AGENT_8X8_BLOB_SIZE: usize = 1786;
 
 /// The agent, decision and saved-agent sizes the header promises for a shape (zeros for a
 /// shape it does not have).

@@ -2,14 +2,13 @@
 //! Gumbel-max, and a GPIO pin acts it out — action `a` is `a + 1` pulses of [`PULSE_MS`] on and
 //! [`PULSE_MS`] off, then a [`PAUSE_MS`] pause — through `embedded-hal` 1.0 traits only, so the
 //! same code drives an nRF52840 pin, an RP2040 pin, or the recording pin of the on-target suite.
+//! The real boards' program around it (suite first, then decide forever) is [`board`](crate::board):
+//! the suite checks this application, so this module imports neither.
 
 use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{ErrorType, OutputPin};
 use gumbel::{Scalar, categorical};
-use rand_core::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro128PlusPlus;
-
-use crate::suite;
+use rand_core::Rng;
 
 /// The number of actions.
 pub const ACTIONS: usize = 4;
@@ -62,31 +61,6 @@ where
     }
     delay.delay_ms(PAUSE_MS);
     Ok(action)
-}
-
-/// The real boards' program: runs the on-target [`suite`], then decides and acts forever,
-/// logging each action. If the suite fails, the pin stays on (a steadily lit LED) and nothing
-/// is decided. `seed` should come from the board's hardware random source.
-pub fn run<P: OutputPin, D: DelayNs>(mut pin: P, mut delay: D, seed: u64) -> ! {
-    say!("gumbel firmware: on-target suite");
-    if suite::run().is_err() {
-        say!("suite FAILED: the pin stays on, no decisions are made");
-        let _ = pin.set_high();
-        loop {
-            delay.delay_ms(PAUSE_MS);
-        }
-    }
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
-    let logits = logits::<f32>();
-    loop {
-        match step(&mut rng, &logits, &mut pin, &mut delay) {
-            Ok(action) => say!("action {}", action),
-            Err(_) => {
-                say!("step failed: retrying after a pause");
-                delay.delay_ms(PAUSE_MS);
-            }
-        }
-    }
 }
 
 /// A pin wired active-low (an LED between the supply and the pin, as on the nRF52840-DK):

@@ -6,10 +6,10 @@
 //!   the softmax, and a check of the actuator application.
 //! - [`bench`]: the entry points whose cost is reported (and a naive libm Gumbel-max as the
 //!   baseline), shared by the instruction counter, the stack painter and the flash probe.
-//! - [`learn`]: the learner trains the contextual bandit with every estimator and must meet the
-//!   benchmark's success criterion.
+//! - [`learn`]: the learner trains the contextual bandit with every estimator and CartPole with
+//!   RELAX, and must meet the benchmark's success criteria.
 //! - [`app`]: the application real boards run: a Gumbel-max decision drives a GPIO pin through
-//!   `embedded-hal` 1.0.
+//!   `embedded-hal` 1.0; [`board`]: the real boards' program, the suite then the application.
 //! - `qemu` (feature `qemu`): the QEMU boards' `main` — suite, cost report, semihosting exit.
 //!
 //! Adding a scalar type (the fixed-point path) is one [`bench::Numeric`] impl plus one line in
@@ -44,6 +44,7 @@ macro_rules! say {
 
 pub mod app;
 pub mod bench;
+pub mod board;
 pub mod learn;
 #[cfg(feature = "qemu")]
 pub mod qemu;

@@ -24,6 +24,7 @@ use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m_semihosting::debug;
 use gumbel::Error;
 use gumbel::learner::Estimator;
+use rand_core::SeedableRng;
 
 use crate::bench::{self, Entry, FlashProbe, ScalarKind, Visit};
 use crate::{learn, suite};
@@ -60,27 +61,76 @@ pub fn main(board: &'static str, systick_hz: u32) -> ! {
 fn run(board: &'static str, systick_hz: u32) -> bool {
     say!("gumbel firmware on {}", board);
     let suite_passed = suite::run().is_ok();
-    let (costs_measured, learner_costs_measured) = match cortex_m::Peripherals::take() {
-        Some(peripherals) => report_costs(peripherals.SYST, systick_hz),
-        None => (false, false),
+    let Some(peripherals) = cortex_m::Peripherals::take() else {
+        say!("result: FAILED, no SysTick");
+        return false;
     };
+    let mut meter = Meter::new(peripherals.SYST, systick_hz);
+    let (costs_measured, learner_costs_measured) = report_costs(&mut meter);
     // The whole training (agent, success window and every step) over a painted stack.
     let (learned, learner_stack) = painted(&mut learn::run);
     say!(
         "learner peak stack, whole training (agent, window, steps): {} bytes",
         learner_stack
     );
+    let balanced = cartpole(&mut meter);
     say!(
-        "result: suite {}, costs {}, learner {}",
+        "result: suite {}, costs {}, learner {}, cartpole {}",
         if suite_passed { "passed" } else { "FAILED" },
         if costs_measured && learner_costs_measured {
             "measured"
         } else {
             "FAILED"
         },
-        if learned { "passed" } else { "FAILED" }
+        if learned { "passed" } else { "FAILED" },
+        if balanced { "solved" } else { "FAILED" }
     );
-    suite_passed && costs_measured && learner_costs_measured && learned
+    suite_passed && costs_measured && learner_costs_measured && learned && balanced
+}
+
+/// Trains CartPole on the board ([`learn::cartpole_with`]) over a painted stack, timing every
+/// episode, and logs `learner-cartpole <scalar> <estimator> <episodes> <agent steps>
+/// <instructions per agent step> <of which the cart and pole> <peak stack bytes> <agent bytes>
+/// <decision buffer bytes>`. An agent step's instructions are the whole training's (acting, the
+/// physics, learning from each episode, the success window) over the decisions taken.
+fn cartpole(meter: &mut Meter) -> bool {
+    let mut instructions = 0u64;
+    let mut timed = true;
+    let (outcome, stack) = painted(&mut || {
+        learn::cartpole(|run, decisions| {
+            let (result, spent) = meter.time(|| run.episode(decisions));
+            instructions += spent;
+            timed &= meter.ok;
+            result
+        })
+    });
+    let Ok(learn::Outcome {
+        solved,
+        episodes,
+        steps,
+    }) = outcome
+    else {
+        say!("cartpole: ERROR starting the run");
+        return false;
+    };
+    let mut rng = rand_xoshiro::Xoshiro128PlusPlus::seed_from_u64(crate::SEED);
+    let environment = meter.count(CALLS, || learn::environment_only(&mut rng, 1));
+    let per_step = instructions / u64::from(steps.max(1));
+    let environment =
+        (environment.saturating_sub(meter.overhead) + u64::from(CALLS) / 2) / u64::from(CALLS);
+    say!(
+        "learner-cartpole {} {} {} {} {} {} {} {} {}",
+        learn::NATURAL_NAME,
+        learn::CARTPOLE_ESTIMATOR.name(),
+        episodes,
+        steps,
+        per_step,
+        environment,
+        stack,
+        core::mem::size_of::<gumbel::tasks::CartPoleAgent<learn::Natural>>(),
+        core::mem::size_of::<learn::Episode>()
+    );
+    solved && timed
 }
 
 fn exit(passed: bool) -> ! {
@@ -96,10 +146,11 @@ fn exit(passed: bool) -> ! {
 }
 
 /// Logs one `cost` line per entry point: `cost <label> <scalar> <instructions per call>
-/// <peak stack bytes> <worst call>`; `boards/cost-report.sh` turns them into the table. Then the learner's
-/// costs ([`report_learner_costs`]). Returns whether each part was measured.
-fn report_costs(syst: SYST, systick_hz: u32) -> (bool, bool) {
-    let mut meter = Meter::new(syst, systick_hz);
+/// <peak stack bytes> <worst call>`; `boards/cost-report.sh` turns them into the table. Then
+/// the learner's costs ([`report_learner_costs`]). Returns whether each part was measured.
+/// Never inlined, so that its locals are not in the caller's frame while CartPole trains.
+#[inline(never)]
+fn report_costs(meter: &mut Meter) -> (bool, bool) {
     if !meter.calibrate() {
         return (false, false);
     }
@@ -111,10 +162,10 @@ fn report_costs(syst: SYST, systick_hz: u32) -> (bool, bool) {
         CALLS,
         meter.single_overhead
     );
-    bench::entries(&mut meter);
+    bench::entries(meter);
     let entries_ok = meter.ok;
     meter.ok = true;
-    report_learner_costs(&mut meter);
+    report_learner_costs(meter);
     (entries_ok, meter.ok)
 }
 
@@ -200,21 +251,28 @@ impl Meter {
     fn worst<F: FnMut() -> Result<u32, Error>>(&mut self, calls: u32, mut call: F) -> (u64, u64) {
         let (mut least, mut greatest) = (u64::MAX, 0);
         for _ in 0..calls {
-            self.syst.clear_current();
-            while SYST::get_current() == 0 {}
-            let _ = self.syst.has_wrapped();
-            let start = SYST::get_current();
-            let _ = black_box(call());
-            let end = SYST::get_current();
-            if self.syst.has_wrapped() {
-                say!("cost: SysTick wrapped during one call");
-                self.ok = false;
-            }
-            let instructions = u64::from(start - end) * 1_000_000_000 / u64::from(self.systick_hz);
+            let (_, instructions) = self.time(|| black_box(call()));
             least = least.min(instructions);
             greatest = greatest.max(instructions);
         }
         (least, greatest)
+    }
+
+    /// Instructions spent by one call of `call` (at most 2^24 SysTick ticks: 671 million
+    /// instructions at 25 MHz), with its result.
+    fn time<T>(&mut self, call: impl FnOnce() -> T) -> (T, u64) {
+        self.syst.clear_current();
+        while SYST::get_current() == 0 {}
+        let _ = self.syst.has_wrapped();
+        let start = SYST::get_current();
+        let result = call();
+        let end = SYST::get_current();
+        if self.syst.has_wrapped() {
+            say!("cost: SysTick wrapped; the call is too long to time");
+            self.ok = false;
+        }
+        let ticks = u64::from(start - end);
+        (result, ticks * 1_000_000_000 / u64::from(self.systick_hz))
     }
 
     /// Times a loop of exactly `2 n` instructions and checks the count, within one tick and the

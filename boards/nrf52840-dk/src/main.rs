@@ -5,7 +5,8 @@
 #![no_main]
 
 use defmt_rtt as _;
-use gumbel_firmware::app::{self, ActiveLow};
+use gumbel_firmware::app::ActiveLow;
+use gumbel_firmware::board;
 use nrf52840_hal::gpio::{Level, p0};
 use nrf52840_hal::{Delay, Rng, pac};
 use panic_probe as _;
@@ -17,5 +18,5 @@ fn main() -> ! {
     let port0 = p0::Parts::new(peripherals.P0);
     let led1 = port0.p0_13.into_push_pull_output(Level::High).degrade();
     let seed = Rng::new(peripherals.RNG).random_u64();
-    app::run(ActiveLow(led1), Delay::new(core.SYST), seed)
+    board::run(ActiveLow(led1), Delay::new(core.SYST), seed)
 }

@@ -5,7 +5,7 @@
 #![no_main]
 
 use defmt_rtt as _;
-use gumbel_firmware::app;
+use gumbel_firmware::board;
 use panic_probe as _;
 use rp2040_hal::{self as hal, pac};
 
@@ -39,5 +39,5 @@ fn main() -> ! {
     let seed = (0..64).fold(0u64, |seed, _| {
         (seed << 1) | u64::from(rosc.get_random_bit())
     });
-    app::run(led, timer, seed)
+    board::run(led, timer, seed)
 }
