@@ -94,7 +94,7 @@ const FUSED_LIMIT: usize = 1 << 20;
 
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn new(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
@@ -106,7 +106,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     }
 
     /// The checks of [`new`](Self::new).
-    #[inline(always)]
+    #[inline]
     fn check(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
@@ -119,7 +119,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     }
 
     /// For noise already known to be finite and of the right length.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn validated(
         support: Support<'a, S>,
         noise: &'a [S],
