@@ -1,11 +1,18 @@
-//! Host benchmark: this crate's Gumbel-max and Concrete samplers against `rand_distr::Gumbel` +
-//! argmax and a naive `libm::logf` Gumbel-max, for K = 4, 16, 64, 256, with the logits changing
-//! every draw (cycling through a pool, so nothing can be hoisted out of the loop).
+//! Host benchmark: this crate's Gumbel-max and Concrete samplers against `rand_distr` 0.6 and a
+//! naive `libm::logf` Gumbel-max, for K = 4, 16, 64, 256, with the logits changing every draw
+//! (cycling through a pool, so nothing can be hoisted out of the loop).
 //!
 //! `cargo bench --bench sampling` runs criterion, then prints a table of nanoseconds per draw and
-//! the ratio of each sampler to the naive baseline measured in the same run. With
-//! `--features fixed` the table gains the integer-only `gumbel::Fixed` rows (same logits,
-//! rounded to I16F16).
+//! the ratio of each sampler to the naive baseline measured in the same run, and the ratios the
+//! crate's performance targets are stated in. With `--features fixed` the table gains the
+//! integer-only `gumbel::Fixed` rows (same logits, rounded to I16F16).
+//!
+//! The peers: `rand_distr::Gumbel` (0.6) draws `-ln(-ln u)` through `num_traits::Float::ln`,
+//! which in this build is the platform's `ln` (glibc's `logf` on Linux: the `std` feature of
+//! `num-traits` is on, as other dev-dependencies enable it) — faster than `libm`, but its bits
+//! differ between platforms and it does not exist on a microcontroller. "`rand_distr`-based
+//! Concrete" is that Gumbel noise put through a textbook softmax with the platform's `exp`.
+//! The RNG floor is the K calls of `next_u32` alone that every sampler here makes.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -52,18 +59,50 @@ fn naive_gumbel_max(rng: &mut Xoshiro128PlusPlus, logits: &[f32]) -> usize {
     }))
 }
 
+/// The Concrete sample from `rand_distr` Gumbel noise: `softmax((l + G)/λ)` with the
+/// platform's `exp`.
+fn rand_distr_concrete(rng: &mut Xoshiro128PlusPlus, logits: &[f32], out: &mut [f32]) {
+    let gumbel = Gumbel::new(0.0f32, 1.0).unwrap();
+    let inv_lambda = 2.0;
+    let mut max = f32::NEG_INFINITY;
+    for (o, &l) in out.iter_mut().zip(logits) {
+        *o = (l + gumbel.sample(rng)) * inv_lambda;
+        max = max.max(*o);
+    }
+    let mut sum = 0.0;
+    for o in out.iter_mut() {
+        *o = (*o - max).exp();
+        sum += *o;
+    }
+    for o in out.iter_mut() {
+        *o /= sum;
+    }
+}
+
 type SamplerOf<T> = fn(&mut Xoshiro128PlusPlus, &[T], &mut [T]) -> usize;
 type Sampler = SamplerOf<f32>;
 
+const NAIVE: &str = "naive_libm";
+const FLOOR: &str = "rng_floor";
+const RAND_DISTR: &str = "rand_distr";
+const RAND_DISTR_CONCRETE: &str = "rand_distr_concrete";
+const CATEGORICAL: &str = "categorical";
+const CONCRETE: &str = "concrete";
+
 /// (criterion id, label in the table, sampler); the first is the baseline.
-const SAMPLERS: [(&str, &str, Sampler); 4] = [
+const SAMPLERS: [(&str, &str, Sampler); 6] = [
+    (NAIVE, "naive `libm::logf` Gumbel-max", |rng, logits, _| {
+        naive_gumbel_max(rng, logits)
+    }),
+    (FLOOR, "RNG floor (K × `next_u32`)", |rng, logits, _| {
+        let mut last = 0;
+        for _ in logits {
+            last = black_box(rng.next_u32());
+        }
+        last as usize
+    }),
     (
-        "naive_libm",
-        "naive `libm::logf` Gumbel-max",
-        |rng, logits, _| naive_gumbel_max(rng, logits),
-    ),
-    (
-        "rand_distr",
+        RAND_DISTR,
         "`rand_distr::Gumbel` + argmax",
         |rng, logits, _| {
             let gumbel = Gumbel::new(0.0f32, 1.0).unwrap();
@@ -71,12 +110,20 @@ const SAMPLERS: [(&str, &str, Sampler); 4] = [
         },
     ),
     (
-        "categorical",
+        RAND_DISTR_CONCRETE,
+        "`rand_distr`-based Concrete (λ = 0.5)",
+        |rng, logits, out| {
+            rand_distr_concrete(rng, logits, out);
+            0
+        },
+    ),
+    (
+        CATEGORICAL,
         "`gumbel::categorical::sample`",
         |rng, logits, _| categorical::sample(rng, logits).unwrap(),
     ),
     (
-        "concrete",
+        CONCRETE,
         "`gumbel::concrete::sample` (λ = 0.5)",
         |rng, logits, out| {
             let t = Temperature::new(0.5f32).unwrap();
@@ -180,8 +227,37 @@ fn print_ratio_table() {
     for (id, label) in rows() {
         print!("| {label} |");
         for k in SIZES {
-            match (mean_ns(id, k), mean_ns(SAMPLERS[0].0, k)) {
+            match (mean_ns(id, k), mean_ns(NAIVE, k)) {
                 (Some(t), Some(base)) => print!(" {t:.0} ({:.2}×) |", t / base),
+                _ => print!(" n/a |"),
+            }
+        }
+        println!();
+    }
+    println!("\nThe ratios of the targets, from the same run\n");
+    print!("| ratio |");
+    for k in SIZES {
+        print!(" K = {k} |");
+    }
+    println!("\n|---|{}", "---|".repeat(SIZES.len()));
+    let ratios = [
+        (
+            "`rand_distr` Gumbel + argmax ÷ `categorical::sample` (speed-up)",
+            RAND_DISTR,
+            CATEGORICAL,
+        ),
+        ("`categorical::sample` ÷ RNG floor", CATEGORICAL, FLOOR),
+        (
+            "`rand_distr`-based Concrete ÷ `concrete::sample` (speed-up)",
+            RAND_DISTR_CONCRETE,
+            CONCRETE,
+        ),
+    ];
+    for (label, numerator, denominator) in ratios {
+        print!("| {label} |");
+        for k in SIZES {
+            match (mean_ns(numerator, k), mean_ns(denominator, k)) {
+                (Some(a), Some(b)) => print!(" {:.2}× |", a / b),
                 _ => print!(" n/a |"),
             }
         }

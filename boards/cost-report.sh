@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates the on-target cost tables: runs every QEMU board (instructions per call under
-# -icount, painted peak stack), builds one flash probe per entry point and board (llvm-size of
-# .text + .rodata over the probe baseline), and rewrites the tables between the `cost-table`
-# markers of boards/README.md and the `cost-summary` markers of README.md.
+# -icount, mean and worst, painted peak stack, the learner step per estimator), builds one
+# flash probe per entry point and board (llvm-size of .text + .rodata over the probe
+# baseline) and, optimised for size, one of Gumbel-max and Concrete together, and rewrites the
+# tables between the `cost-table` markers of boards/README.md and the `cost-summary` markers of
+# README.md.
 #
 #   boards/cost-report.sh
 #
 # Needs qemu-system-arm, defmt-print and `rustup component add llvm-tools` (.ci/run installs
-# them). Takes about five minutes on 2 cores from a cold target directory, under one when warm.
+# them). Takes about ten minutes on 2 cores (twenty from a cold target directory).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,24 +19,37 @@ llvm_size="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: /
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Bytes of .text + .rodata of an ELF.
+text_and_rodata() {
+    "$llvm_size" -A "$1" | awk '$1 == ".text" || $1 == ".rodata" { n += $2 } END { print n }'
+}
+
 for board in "${boards[@]}"; do
     echo "==> $board: run" >&2
     (cd "$board" && cargo run --release --quiet) >"$work/$board.log"
-    grep -E '^cost [a-z_0-9]+ [a-z0-9]+ [0-9]+ [0-9]+$' "$work/$board.log" | sed "s/^cost /$board /" >>"$work/costs"
+    grep -E '^cost [a-z_0-9]+ [a-z0-9]+ [0-9]+ [0-9]+ [0-9]+$' "$work/$board.log" | sed "s/^cost /$board /" >>"$work/costs"
+    grep -E '^learner-cost ' "$work/$board.log" | sed "s/^learner-cost /$board /" >>"$work/learner"
     target=$(sed -n 's/^target = "\(.*\)"/\1/p' "$board/.cargo/config.toml")
     elf="$board/target/$target/release/gumbel-board-$board"
     echo "==> $board: flash probes" >&2
     for probe in baseline $(awk -v b="$board" '$1 == b { print $2 "/" $3 }' "$work/costs"); do
         (cd "$board" && GUMBEL_FLASH_PROBE=$probe cargo build --release --quiet)
-        bytes=$("$llvm_size" -A "$elf" | awk '$1 == ".text" || $1 == ".rodata" { n += $2 } END { print n }')
-        echo "$board $probe $bytes" >>"$work/flash"
+        echo "$board $probe $(text_and_rodata "$elf")" >>"$work/flash"
+    done
+    # Gumbel-max and Concrete linked together, optimised for size (their own target directory).
+    small="$work/target-s"
+    small_elf="$small/$target/release/gumbel-board-$board"
+    for probe in baseline gumbel_max_16+concrete_16/f32 gumbel_max_16+concrete_16/fixed; do
+        (cd "$board" && CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_TARGET_DIR="$small" \
+            GUMBEL_FLASH_PROBE=$probe cargo build --release --quiet)
+        echo "$board $probe $(text_and_rodata "$small_elf")" >>"$work/flash-s"
     done
     # Leave the board's normal firmware in place for the next `cargo run`.
     (cd "$board" && cargo build --release --quiet)
 done
 
 python3 - "$work" <<'PY'
-import collections, re, sys
+import re, sys
 work = sys.argv[1]
 boards = ["microbit", "lm3s6965evb", "mps2-an386", "mps2-an505"]
 cores = {"microbit": "M0", "lm3s6965evb": "M3", "mps2-an386": "M4F", "mps2-an505": "M33"}
@@ -42,63 +57,94 @@ names = {
     "naive_gumbel_max_4": "naive libm Gumbel-max, K = 4 (baseline)",
     "naive_gumbel_max_16": "naive libm Gumbel-max, K = 16 (baseline)",
     "naive_gumbel_max_64": "naive libm Gumbel-max, K = 64 (baseline)",
+    "naive_inverse_cdf_16": "naive inverse-CDF (16 `expf`, one uniform), K = 16 (baseline)",
     "gumbel_max_4": "`categorical::sample`, K = 4",
     "gumbel_max_16": "`categorical::sample`, K = 16",
     "gumbel_max_64": "`categorical::sample`, K = 64",
     "top_k_4_of_16": "`topk::top_k`, 4 of K = 16",
     "concrete_16": "`concrete::sample`, K = 16, λ = 1/2",
     "binary_concrete": "`binary::sample`, λ = 2/3",
-    "concrete_vjp_16": "`estimators::relaxed::concrete` (VJP, with its noise draw), K = 16",
+    "concrete_vjp_16": "`estimators::reparam::concrete` (VJP, with its noise draw), K = 16",
 }
 def k_of(label):
     m = re.search(r"_(\d+)$", label)
     return m and m.group(1)
 
-instructions, stack, flash = {}, {}, {}
+mean, worst, stack, flash, flash_s = {}, {}, {}, {}, {}
 rows = []
 for line in open(f"{work}/costs"):
-    board, label, scalar, instr, st = line.split()
+    board, label, scalar, instr, st, worst_call = line.split()
     key = (label, scalar)
     if key not in rows:
         rows.append(key)
-    instructions[board, key] = int(instr)
+    mean[board, key] = int(instr)
+    worst[board, key] = int(worst_call)
     stack[board, key] = int(st)
-base = {}
-for line in open(f"{work}/flash"):
-    board, probe, size = line.split()
-    if probe == "baseline":
-        base[board] = int(size)
-    else:
-        label, scalar = probe.split("/")
-        flash[board, (label, scalar)] = int(size) - base[board]
+def read_flash(path, into):
+    base = {}
+    for line in open(path):
+        board, probe, size = line.split()
+        if probe == "baseline":
+            base[board] = int(size)
+        else:
+            into[board, tuple(probe.split("/"))] = int(size) - base[board]
+    return base
+base = read_flash(f"{work}/flash", flash)
+base_s = read_flash(f"{work}/flash-s", flash_s)
 
 def naive_of(label):
-    k = k_of(label) if not label.startswith("top_k") else "16"
+    if label.startswith("naive"):
+        return None
+    k = "16" if label.startswith("top_k") else k_of(label)
     return ("naive_gumbel_max_" + k, "f32") if k else None
 
 def cell_instr(board, key):
-    n = instructions[board, key]
+    n, w = mean[board, key], worst[board, key]
     ref = naive_of(key[0])
-    if key[0].startswith("naive") or ref is None:
-        return f"{n:,}"
-    return f"{n:,} ({n / instructions[board, ref]:.2f}×)"
+    ratio = f" ({n / mean[board, ref]:.2f}×)" if ref else ""
+    return f"{n:,} / {w:,}{ratio}"
 
-def table(cell):
+def table(cell, keys=None):
     head = "| entry point | scalar | " + " | ".join(cores[b] for b in boards) + " |"
     sep = "|---|---|" + "---:|" * len(boards)
-    body = [f"| {names[l]} | {s} | " + " | ".join(cell(b, (l, s)) for b in boards) + " |" for l, s in rows]
+    body = [f"| {names[l]} | {s} | " + " | ".join(cell(b, (l, s)) for b in boards) + " |"
+            for l, s in (keys or rows)]
     return "\n".join([head, sep] + body)
 
-report = f"""**Instructions per call** (QEMU `-icount shift=0,align=off`, SysTick; mean of 100 calls, loop
-overhead subtracted; in parentheses the ratio to the naive libm Gumbel-max over the same K,
-measured in the same run — top-k against K = 16):
+pair = "gumbel_max_16+concrete_16"
+learner = [line.split() for line in open(f"{work}/learner")]
+learner_table = ["| core | scalar | estimator | instructions per step, mean / worst | of which the task | peak stack |",
+                 "|---|---|---|---:|---:|---:|"]
+for board, scalar, estimator, total, environment, st, _state, worst_step in learner:
+    learner_table.append(f"| {cores[board]} | {scalar} | {estimator} | {int(total):,} / {int(worst_step):,} | "
+                         f"{int(environment):,} | {int(st):,} B |")
+
+report = f"""**Instructions per call** (QEMU `-icount shift=0,align=off`, SysTick): the mean of 256 calls
+(loop overhead subtracted) / the worst of 256 more calls timed one by one (to within one tick:
+62.5 instructions on the M0, 80 on the M3, 40 on the M4F, 50 on the M33); in parentheses the
+mean's ratio to the naive libm Gumbel-max over the same K, measured in the same run — top-k
+against K = 16. The lazy samplers' cost depends on the words drawn; the others' barely does.
 
 {table(cell_instr)}
 
+**Learner step** (`Agent` act + observe + update through the learner's public API, D = 4,
+K = 4, each core in its natural scalar; the context and reward draws included and also timed
+alone; mean of 256 steps / worst of 256 more, from a fresh agent):
+
+{chr(10).join(learner_table)}
+
 **Flash** (bytes of `.text` + `.rodata` that linking the entry point adds to the probe baseline,
-`llvm-size -A`; baseline: {", ".join(f"{cores[b]} {base[b]:,}" for b in boards)} bytes):
+`llvm-size -A`, the boards' release profile: `opt-level = 3`, fat LTO; baseline: {", ".join(f"{cores[b]} {base[b]:,}" for b in boards)} bytes):
 
 {table(lambda b, k: f"{flash[b, k]:,}")}
+
+**Flash, Gumbel-max and Concrete together, optimised for size** (`categorical::sample` and
+`concrete::sample` at K = 16 linked into one probe, `opt-level = "s"`; baseline at `"s"`: {", ".join(f"{cores[b]} {base_s[b]:,}" for b in boards)} bytes):
+
+| scalar | {" | ".join(cores[b] for b in boards)} |
+|---|{"---:|" * len(boards)}
+| f32 | {" | ".join(f"{flash_s[b, (pair, 'f32')]:,}" for b in boards)} |
+| fixed | {" | ".join(f"{flash_s[b, (pair, 'fixed')]:,}" for b in boards)} |
 
 **Peak stack** (bytes, painted; one call, including its return address and the closure around it):
 
@@ -113,20 +159,20 @@ def splice(path, marker, text):
 splice("README.md", "cost-table", report)
 
 def n(board, label, scalar):
-    return instructions[board, (label, scalar)]
+    return mean[board, (label, scalar)]
 def vs_naive(board, label, scalar):
     x = n(board, label, scalar)
     return f"{x:,} ({x / n(board, 'naive_gumbel_max_16', 'f32'):.2f}×)"
-scalars = [s for s in ("f32", "fixed") if any(k == ("gumbel_max_16", s) for _, k in instructions)]
-summary = ["| core | naive libm Gumbel-max | " + " | ".join(f"Gumbel-max, {s}" for s in scalars)
-           + " | " + " | ".join(f"Concrete, {s}" for s in scalars) + " | flash, Gumbel-max "
+scalars = [s for s in ("f32", "fixed") if any(k == ("gumbel_max_16", s) for _, k in mean)]
+summary = ["| core | naive libm Gumbel-max | naive inverse-CDF | " + " | ".join(f"Gumbel-max, {s}" for s in scalars)
+           + " | " + " | ".join(f"Concrete, {s}" for s in scalars) + " | flash, Gumbel-max + Concrete (`opt-level = \"s\"`), "
            + " / ".join(scalars) + " |",
-           "|---|" + "---:|" * (2 + 2 * len(scalars))]
+           "|---|" + "---:|" * (3 + 2 * len(scalars))]
 for b in boards:
-    summary.append(f"| {cores[b]} | {n(b, 'naive_gumbel_max_16', 'f32'):,} | "
+    summary.append(f"| {cores[b]} | {n(b, 'naive_gumbel_max_16', 'f32'):,} | {vs_naive(b, 'naive_inverse_cdf_16', 'f32')} | "
                    + " | ".join(vs_naive(b, "gumbel_max_16", s) for s in scalars) + " | "
                    + " | ".join(vs_naive(b, "concrete_16", s) for s in scalars) + " | "
-                   + " / ".join(f"{flash[b, ('gumbel_max_16', s)]:,}" for s in scalars) + " B |")
+                   + " / ".join(f"{flash_s[b, (pair, s)]:,}" for s in scalars) + " B |")
 splice("../README.md", "cost-summary", "\n".join(summary))
 PY
 echo "==> tables written to boards/README.md and README.md" >&2

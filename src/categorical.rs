@@ -14,13 +14,34 @@
 //!   ones (the limit of the softmax), decided by their noise.
 //! - **Ties** in the perturbed values (which need equal logits and equal noise words) go to the
 //!   lowest index.
+//! - **Panics**: none, on any input; no function here contains a panic path.
 //! - **Fixed point** (`gumbel::Fixed`, feature `fixed`): the noise is rounded to 2^-16, so the
 //!   draw is within a stated total-variation distance of the softmax (1.4e-4 at K = 16, 5.2e-4
 //!   at K = 256); the derivation and table are in the documentation of `Fixed`.
 
+//!
+//! # Cost: the lazy Gumbel-max
+//! [`sample`] and [`sample_masked`] need the argmax, not the noise, so they compute a Gumbel
+//! variate only when it matters. Rounding is monotone, so `lo ≤ G ≤ hi` gives
+//! `l + lo ≤ l + G ≤ l + hi` for the rounded sums too. For each word the scalar's bracket
+//! table gives the least and the greatest variate of all words sharing its top 7 bits (proven
+//! over all 2^32 words by the scalar's unit tests). A challenger whose greatest possible value
+//! does not exceed the leader's least is skipped; one whose least exceeds the leader's greatest
+//! takes the lead; only when the two brackets overlap are the exact variates computed (each at
+//! most once). The words drawn, their order and the index returned are exactly those of
+//! computing every variate, ties included.
+//!
+//! The cost is therefore data-dependent. Typically a call evaluates well under one exact
+//! variate at `K = 16` (a bracket is about 1/128 of the noise's probability mass wide); the
+//! worst case, where every bracket overlaps the leader's (logits arranged so that every
+//! challenger is within a bracket width of the leader), evaluates all `K` variates: the
+//! cost of a non-lazy sampler plus one table read per logit. `boards/README.md` reports the
+//! mean and the worst of 256 calls on each core.
+
 use rand_core::Rng;
 
-use crate::validate::{Support, support};
+use crate::noise::{self, GumbelWord};
+use crate::validate::{Support, finite, support};
 use crate::{Error, Scalar};
 
 /// Draws an index with probability `softmax(logits)`; `-inf` logits are masked.
@@ -34,7 +55,8 @@ use crate::{Error, Scalar};
 /// # Ok::<(), gumbel::Error>(())
 /// ```
 pub fn sample<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
-    sample_inner(rng, logits, None, None)
+    let support = support(logits, None)?;
+    Ok(sample_from_support(&support, rng))
 }
 
 /// Like [`sample`], with an explicit mask: action `k` can be drawn only if `allowed[k]`.
@@ -44,7 +66,8 @@ pub fn sample_masked<S: Scalar, R: Rng + ?Sized>(
     logits: &[S],
     allowed: &[bool],
 ) -> Result<usize, Error> {
-    sample_inner(rng, logits, Some(allowed), None)
+    let support = support(logits, Some(allowed))?;
+    Ok(sample_from_support(&support, rng))
 }
 
 /// Like [`sample`] (with an optional mask), and also writes the Gumbel noise it drew, one value
@@ -56,7 +79,10 @@ pub fn sample_with_noise<S: Scalar, R: Rng + ?Sized>(
     allowed: Option<&[bool]>,
     noise: &mut [S],
 ) -> Result<usize, Error> {
-    sample_inner(rng, logits, allowed, Some(noise))
+    let support = support(logits, allowed)?;
+    support.same_len(noise.len())?;
+    noise::fill_gumbel(rng, noise);
+    Ok(best(&support, noise.iter().copied()))
 }
 
 /// [`sample_with_noise`] for a const-generic array: returns the index and the noise.
@@ -65,13 +91,14 @@ pub fn sample_with_noise_array<S: Scalar, R: Rng + ?Sized, const K: usize>(
     logits: &[S; K],
 ) -> Result<(usize, [S; K]), Error> {
     let mut noise = [S::ZERO; K];
-    let index = sample_inner(rng, logits, None, Some(&mut noise))?;
+    let index = sample_with_noise(rng, logits, None, &mut noise)?;
     Ok((index, noise))
 }
 
 /// The Gumbel-max decision for given noise: the index of the largest `logit_k + noise_k` among
 /// the available actions, by the rules in the [module documentation](self). Deterministic; the
-/// samplers above are this applied to fresh noise.
+/// samplers above are this applied to fresh noise. The noise must be finite
+/// ([`Error::Nan`] / [`Error::NotFinite`] with the index of the first value that is not).
 pub fn argmax_perturbed<S: Scalar>(
     logits: &[S],
     allowed: Option<&[bool]>,
@@ -79,45 +106,127 @@ pub fn argmax_perturbed<S: Scalar>(
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
     support.same_len(noise.len())?;
-    if let Some(index) = noise.iter().position(|g| g.is_nan()) {
-        return Err(Error::Nan { index });
-    }
-    Ok(best(&support, |k| noise[k]))
+    finite(noise)?;
+    Ok(best(&support, noise.iter().copied()))
 }
 
-fn sample_inner<S: Scalar, R: Rng + ?Sized>(
+/// The lazy Gumbel-max (see the [module documentation](self)) on logits validated once (by
+/// [`sample`], [`sample_masked`], or [`distributions::Categorical`](crate::distributions::Categorical)):
+/// draws one word per logit and returns the index, infallibly; the same words and the same
+/// index as [`sample`] from the same generator state.
+#[inline]
+pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
+    support: &Support<S>,
     rng: &mut R,
-    logits: &[S],
-    allowed: Option<&[bool]>,
-    noise: Option<&mut [S]>,
-) -> Result<usize, Error> {
-    let support = support(logits, allowed)?;
-    match noise {
-        None => Ok(best(&support, |_| S::gumbel_from_word(rng.next_u32()))),
-        Some(noise) => {
-            support.same_len(noise.len())?;
-            for g in noise.iter_mut() {
-                *g = S::gumbel_from_word(rng.next_u32());
-            }
-            Ok(best(&support, |k| noise[k]))
+) -> usize {
+    let words = noise::gumbel_words(rng, support.len());
+    if support.is_plain() {
+        let shift = support.shift();
+        let effective = support.logits().iter().map(|&logit| Some(logit - shift));
+        lazy_argmax(effective.zip(words))
+    } else {
+        let effective = (0..support.len()).map(|k| support.effective(k));
+        lazy_argmax(effective.zip(words))
+    }
+}
+
+/// The leading action of the lazy argmax: its effective logit and word, and the range its
+/// perturbed value is known to lie in (a single value once computed).
+struct Leader<S> {
+    index: usize,
+    effective: S,
+    word: GumbelWord,
+    least: S,
+    greatest: S,
+    exact: bool,
+}
+
+impl<S: Scalar> Leader<S> {
+    #[inline(always)]
+    fn bracketed(index: usize, effective: S, word: GumbelWord) -> Self {
+        let (lo, hi) = word.bracket::<S>();
+        Self {
+            index,
+            effective,
+            word,
+            least: effective + lo,
+            greatest: effective + hi,
+            exact: false,
         }
     }
+
+    /// The perturbed value itself, computed on first use.
+    #[inline]
+    fn value(&mut self) -> S {
+        if !self.exact {
+            let value = self.effective + self.word.value::<S>();
+            self.least = value;
+            self.greatest = value;
+            self.exact = true;
+        }
+        self.least
+    }
 }
 
-/// The argmax of effective logit plus noise, visiting every index in order (so `noise_at` is
-/// called exactly once per logit, masked or not), first index on ties.
-#[inline]
-fn best<S: Scalar>(support: &Support<S>, mut noise_at: impl FnMut(usize) -> S) -> usize {
-    let logits = support.logits();
-    if support.allowed().is_none() && !support.has_pos_inf() {
-        // The common case, in one tight loop. A `-inf` logit gives `-inf`, which never beats the
-        // initial `-inf`; the largest logit gives `0 + noise`, which always does. The values and
-        // comparisons are exactly those of the general loop below.
+/// The index of the largest `effective + G(word)` over the available actions (`Some`
+/// effective logit), first index on ties, computing `G` only where the brackets overlap.
+/// Consumes every word.
+#[inline(always)]
+fn lazy_argmax<S: Scalar>(candidates: impl Iterator<Item = (Option<S>, GumbelWord)>) -> usize {
+    let mut available = candidates
+        .enumerate()
+        .filter_map(|(index, (effective, word))| effective.map(|e| (index, e, word)));
+    let Some((index, effective, word)) = available.next() else {
+        return 0;
+    };
+    let mut leader = Leader::bracketed(index, effective, word);
+    for (index, effective, word) in available {
+        let (lo, hi) = word.bracket::<S>();
+        // At most the leader's least value: it cannot win (a tie keeps the lower index).
+        if effective + hi <= leader.least {
+            continue;
+        }
+        let least = effective + lo;
+        if least > leader.greatest {
+            leader = Leader {
+                index,
+                effective,
+                word,
+                least,
+                greatest: effective + hi,
+                exact: false,
+            };
+            continue;
+        }
+        let value = effective + word.value::<S>();
+        if value > leader.value() {
+            leader = Leader {
+                index,
+                effective,
+                word,
+                least: value,
+                greatest: value,
+                exact: true,
+            };
+        }
+    }
+    leader.index
+}
+
+/// The argmax of effective logit plus noise (one finite value per logit, each consumed), first
+/// index on ties.
+#[inline(always)]
+fn best<S: Scalar>(support: &Support<S>, noise: impl Iterator<Item = S>) -> usize {
+    if support.is_plain() {
+        // The common case, in one tight loop. Its values and decisions are the general loop's:
+        // a value of `LN_ZERO` (`-inf` from a logit too far below the largest, or saturated in
+        // fixed point) never beats the initial one, and index 0 holds it as the general loop
+        // would; the largest logit's value always beats it.
         let shift = support.shift();
         let mut best_index = 0;
         let mut best_value = S::LN_ZERO;
-        for (k, &logit) in logits.iter().enumerate() {
-            let value = (logit - shift) + noise_at(k);
+        for (k, (&logit, g)) in support.logits().iter().zip(noise).enumerate() {
+            let value = (logit - shift) + g;
             if value > best_value {
                 best_index = k;
                 best_value = value;
@@ -125,28 +234,17 @@ fn best<S: Scalar>(support: &Support<S>, mut noise_at: impl FnMut(usize) -> S) -
         }
         return best_index;
     }
-    let mut best_index = usize::MAX;
+    let mut best_index = None;
     let mut best_value = S::ZERO;
-    for k in 0..logits.len() {
-        let g = noise_at(k);
+    for (k, g) in noise.enumerate() {
         if let Some(effective) = support.effective(k) {
             let value = effective + g;
-            if best_index == usize::MAX || value > best_value {
-                best_index = k;
+            if best_index.is_none() || value > best_value {
+                best_index = Some(k);
                 best_value = value;
             }
         }
     }
-    // `support` guarantees an available action, so `best_index` was set; stay in bounds anyway.
-    best_index.min(logits.len().saturating_sub(1))
-}
-
-/// Gumbel-max from logits validated once ([`distributions::Categorical`](crate::distributions::Categorical)):
-/// the same words and the same index as [`sample`] from the same generator state.
-#[inline]
-pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
-    support: &Support<S>,
-    rng: &mut R,
-) -> usize {
-    best(support, |_| S::gumbel_from_word(rng.next_u32()))
+    // `support` guarantees an available action, so `best_index` was set.
+    best_index.unwrap_or(0)
 }

@@ -33,6 +33,7 @@
 
 use rand_core::Rng;
 
+use crate::noise;
 use crate::scalar::{LogSumExp, from_count, ln_factorial_of_predecessor};
 use crate::validate::{Support, finite, support};
 use crate::{Error, Scalar, Temperature};
@@ -46,7 +47,10 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<(), Error> {
-    sample_inner(rng, logits, allowed, temperature, out, false).map(|_| ())
+    let support = support(logits, allowed)?;
+    support.same_len(out.len())?;
+    sample_from_support(&support, temperature, rng, out);
+    Ok(())
 }
 
 /// Draws an ExpConcrete sample `y = log softmax((logits + G) / λ)` into `out`.
@@ -57,7 +61,11 @@ pub fn sample_log<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<(), Error> {
-    sample_inner(rng, logits, allowed, temperature, out, true).map(|_| ())
+    let support = support(logits, allowed)?;
+    support.same_len(out.len())?;
+    noise::fill_gumbel(rng, out);
+    softmax_in_place::<S, false>(&support, temperature, out, true);
+    Ok(())
 }
 
 /// The relaxed one-hot for given Gumbel noise: `out = softmax((logits + noise) / λ)`. Returns
@@ -83,6 +91,8 @@ pub fn log_from_noise<S: Scalar>(
     from_noise_checked(logits, allowed, noise, temperature, out, true)
 }
 
+/// The samplers' common path: validates, draws the noise into `out`, and turns it into the
+/// sample there. Returns the argmax (the straight-through estimator's hard sample).
 pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     logits: &[S],
@@ -93,10 +103,28 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<usize, Error> {
     let support = support(logits, allowed)?;
     support.same_len(out.len())?;
-    for g in out.iter_mut() {
-        *g = S::gumbel_from_word(rng.next_u32());
-    }
-    Ok(softmax_in_place(&support, temperature, out, log_space))
+    noise::fill_gumbel(rng, out);
+    Ok(softmax_in_place::<S, true>(
+        &support,
+        temperature,
+        out,
+        log_space,
+    ))
+}
+
+/// A Concrete sample from logits validated once (by [`sample`], or
+/// [`distributions::Concrete`](crate::distributions::Concrete)), into `out` (one value per
+/// logit: the caller guarantees it), infallibly; the same words and the same bits as [`sample`]
+/// from the same generator state.
+#[inline]
+pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    rng: &mut R,
+    out: &mut [S],
+) {
+    noise::fill_gumbel(rng, out);
+    softmax_in_place::<S, false>(support, temperature, out, false);
 }
 
 fn from_noise_checked<S: Scalar>(
@@ -112,59 +140,246 @@ fn from_noise_checked<S: Scalar>(
     support.same_len(out.len())?;
     finite(noise)?;
     out.copy_from_slice(noise);
-    Ok(softmax_in_place(&support, temperature, out, log_space))
+    Ok(softmax_in_place::<S, true>(
+        &support,
+        temperature,
+        out,
+        log_space,
+    ))
 }
 
-/// `buf` holds the noise on entry and the sample (or its log) on exit. Returns the argmax.
-fn softmax_in_place<S: Scalar>(
+/// The tempered softmax `y = softmax((z − max z)/λ)` of perturbed logits `z = θ + g`: the one
+/// kernel behind the Concrete sampler (which writes `y` over its buffer) and the Concrete VJP
+/// of [`estimators::reparam`](crate::estimators::reparam) (which recomputes `y` from the
+/// noise), so the VJP differentiates the sampler's sample bit for bit by construction.
+///
+/// Its steps, each in one place: the first maximum of `z` over the available actions
+/// ([`new`](Self::new)); the scaled logit `(z − max)/λ <= 0` ([`scaled`](Self::scaled)), a
+/// division, not a product with `1/λ` (which overflows for subnormal λ, and `0·inf` is NaN),
+/// clamped so it stays finite where the division overflows; `e = exp(scaled)` summed in
+/// [`Scalar::ExpSum`]; and `y = e · (1/Σ e)`, or `scaled − ln Σ e` in log space.
+pub(crate) struct Tempered<S: Scalar> {
+    /// The first index of the largest perturbed logit: the Gumbel-max sample of the noise.
+    pub(crate) argmax: usize,
+    max: S,
+    lambda: S::Divisor,
+}
+
+impl<S: Scalar> Tempered<S> {
+    /// From the perturbed logits of the available actions, `(index, z)` in index order (at
+    /// least one).
+    #[inline(always)]
+    pub(crate) fn new(
+        mut perturbed: impl Iterator<Item = (usize, S)>,
+        temperature: Temperature<S>,
+    ) -> Self {
+        let (mut argmax, mut max) = perturbed.next().unwrap_or((0, S::ZERO));
+        for (k, z) in perturbed {
+            if z > max {
+                argmax = k;
+                max = z;
+            }
+        }
+        Self::from_max(argmax, max, temperature)
+    }
+
+    /// From the maximum and its index, found by the caller.
+    #[inline(always)]
+    pub(crate) fn from_max(argmax: usize, max: S, temperature: Temperature<S>) -> Self {
+        Self {
+            argmax,
+            max,
+            lambda: S::divisor(temperature.get()),
+        }
+    }
+
+    /// λ, prepared for division.
+    #[inline(always)]
+    pub(crate) fn lambda(&self) -> S::Divisor {
+        self.lambda
+    }
+
+    /// `(z − max)/λ` before the clamp of [`scaled`](Self::scaled): at most 0, possibly `-inf`.
+    #[inline(always)]
+    pub(crate) fn scaled_unclamped(&self, z: S) -> S {
+        (z - self.max).div_by(self.lambda)
+    }
+
+    /// `(z − max)/λ`, clamped to be finite; at most 0. (Never NaN: `z` and the maximum are
+    /// finite or `-inf` and λ is finite and positive, so the clamp is [`Scalar::max`] with
+    /// `LOWEST` without its NaN test.)
+    #[inline(always)]
+    pub(crate) fn scaled(&self, z: S) -> S {
+        let scaled = (z - self.max).div_by(self.lambda);
+        if scaled < S::LOWEST {
+            S::LOWEST
+        } else {
+            scaled
+        }
+    }
+
+    /// `e^scaled` for a [`scaled`](Self::scaled) logit: the exponential both the sampler and
+    /// the VJP use.
+    #[inline(always)]
+    pub(crate) fn exp(scaled: S) -> S {
+        S::exp_nonpositive(scaled)
+    }
+
+    /// [`exp`](Self::exp), added to the sum of the exponentials.
+    #[inline(always)]
+    pub(crate) fn exp_and_accumulate(scaled: S, sum: &mut S::ExpSum) -> S {
+        S::exp_nonpositive_and_accumulate(scaled, sum)
+    }
+}
+
+/// `buf` holds the noise on entry and the sample (or its log) on exit. Returns the argmax if
+/// `ARGMAX` (the samplers that return nothing skip tracking it).
+fn softmax_in_place<S: Scalar, const ARGMAX: bool>(
     support: &Support<S>,
     temperature: Temperature<S>,
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
-    // Pass 1: perturbed logits z, their maximum and its (first) index.
-    let mut best = usize::MAX;
-    let mut max = S::ZERO;
-    for (k, slot) in buf.iter_mut().enumerate() {
-        if let Some(effective) = support.effective(k) {
-            let z = effective + *slot;
+    let tempered = perturb_in_place::<S, ARGMAX>(support, temperature, buf);
+    if support.is_plain() {
+        normalise(&tempered, buf, log_space, |_| true)
+    } else {
+        normalise(&tempered, buf, log_space, |k| {
+            support.effective(k).is_some()
+        })
+    }
+}
+
+/// Pass 1 over `buf` (noise on entry, perturbed logits `z` of the available actions on exit):
+/// their maximum and (if `ARGMAX`; where masked, always) its first index.
+#[inline(always)]
+fn perturb_in_place<S: Scalar, const ARGMAX: bool>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+) -> Tempered<S> {
+    if support.is_plain() {
+        let shift = support.shift();
+        let mut slots = buf.iter_mut().zip(support.logits());
+        let (mut argmax, mut max) = (0, S::ZERO);
+        if let Some((slot, &logit)) = slots.next() {
+            *slot = (logit - shift) + *slot;
+            max = *slot;
+        }
+        for (k, (slot, &logit)) in slots.enumerate() {
+            let z = (logit - shift) + *slot;
             *slot = z;
-            if best == usize::MAX || z > max {
-                best = k;
+            if z > max {
                 max = z;
+                if ARGMAX {
+                    argmax = k + 1;
+                }
+            }
+        }
+        Tempered::from_max(argmax, max, temperature)
+    } else {
+        let perturbed = buf.iter_mut().enumerate().filter_map(|(k, slot)| {
+            *slot = support.effective(k)? + *slot;
+            Some((k, *slot))
+        });
+        Tempered::new(perturbed, temperature)
+    }
+}
+
+/// The sampler's sample and the scaled logits behind it, for the VJP: `buf` holds the noise on
+/// entry and the scaled logits `s_k = (z_k − max)/λ` on exit, `probabilities` the sample `y_k`
+/// (both exactly 0 where masked). The same steps as [`sample`], so `y` is its sample bit for bit.
+pub(crate) fn softmax_keeping_scaled<S: Scalar>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+    probabilities: &mut [S],
+) -> Tempered<S> {
+    let tempered = perturb_in_place::<S, true>(support, temperature, buf);
+    if support.is_plain() {
+        keep_scaled(&tempered, buf, probabilities, |_| true);
+    } else {
+        keep_scaled(&tempered, buf, probabilities, |k| {
+            support.effective(k).is_some()
+        });
+    }
+    tempered
+}
+
+/// Passes 2 and 3 of [`softmax_keeping_scaled`].
+#[inline(always)]
+fn keep_scaled<S: Scalar>(
+    tempered: &Tempered<S>,
+    buf: &mut [S],
+    probabilities: &mut [S],
+    available: impl Fn(usize) -> bool,
+) {
+    let mut sum = S::exp_sum_new();
+    for (k, (slot, p)) in buf.iter_mut().zip(probabilities.iter_mut()).enumerate() {
+        if available(k) {
+            let scaled = tempered.scaled(*slot);
+            *p = Tempered::exp_and_accumulate(scaled, &mut sum);
+            *slot = scaled;
+        } else {
+            *p = S::ZERO;
+            *slot = S::ZERO;
+        }
+    }
+    let inv_sum = S::exp_sum_recip(sum);
+    for (k, p) in probabilities.iter_mut().enumerate() {
+        if available(k) {
+            *p *= inv_sum;
+        }
+    }
+}
+
+/// Passes 2 and 3 of the sampler over the perturbed logits in `buf`: the exponentials and
+/// their sum, then the normalisation; masked actions get exactly 0 (or the log of 0).
+#[inline(always)]
+fn normalise<S: Scalar>(
+    tempered: &Tempered<S>,
+    buf: &mut [S],
+    log_space: bool,
+    available: impl Fn(usize) -> bool,
+) -> usize {
+    let mut sum = S::exp_sum_new();
+    for (k, slot) in buf.iter_mut().enumerate() {
+        if available(k) {
+            if log_space {
+                let scaled = tempered.scaled(*slot);
+                Tempered::exp_and_accumulate(scaled, &mut sum);
+                *slot = scaled;
+            } else {
+                // Unclamped: the clamp only turns -inf into LOWEST, whose exponential is the
+                // same 0.
+                let scaled = tempered.scaled_unclamped(*slot);
+                *slot = Tempered::exp_and_accumulate(scaled, &mut sum);
             }
         }
     }
-    // Pass 2: scaled logits (z - max)/λ <= 0 and the sum of their exponentials, in [1, K].
-    // A division, not a product with 1/λ: 1/λ overflows for subnormal λ and 0·inf is NaN. The
-    // clamp keeps y finite even where (z - max)/λ overflows.
-    let lambda = temperature.get();
-    // The sum is accumulated wider than S (see `Scalar::ExpSum`; in f32 it is the f32 sum).
-    let mut sum = S::exp_sum_new();
-    for (k, slot) in buf.iter_mut().enumerate() {
-        if support.effective(k).is_some() {
-            let scaled = ((*slot - max) / lambda).max(S::LOWEST);
-            let e = S::exp_and_accumulate(scaled, &mut sum);
-            *slot = if log_space { scaled } else { e };
+    // Only the normaliser the output needs: ln of the sum in log space, its reciprocal
+    // otherwise.
+    if log_space {
+        let ln_sum = S::exp_sum_ln(sum);
+        for (k, slot) in buf.iter_mut().enumerate() {
+            // Never the masked marker: in fixed point LN_ZERO is LOWEST itself.
+            *slot = if available(k) {
+                (*slot - ln_sum).max(S::LOWEST + S::EPSILON)
+            } else {
+                S::LN_ZERO
+            };
+        }
+    } else {
+        let inv_sum = S::exp_sum_recip(sum);
+        for (k, slot) in buf.iter_mut().enumerate() {
+            *slot = if available(k) {
+                *slot * inv_sum
+            } else {
+                S::ZERO
+            };
         }
     }
-    // Pass 3: normalise; masked actions get exactly 0 (or the log of 0).
-    // Only the one the output needs: ln of the sum in log space, its reciprocal otherwise.
-    let normaliser = if log_space {
-        S::exp_sum_ln(sum)
-    } else {
-        S::exp_sum_recip(sum)
-    };
-    for (k, slot) in buf.iter_mut().enumerate() {
-        *slot = match (support.effective(k).is_some(), log_space) {
-            // Never the masked marker: in fixed point LN_ZERO is LOWEST itself.
-            (true, true) => (*slot - normaliser).max(S::LOWEST + S::EPSILON),
-            (true, false) => *slot * normaliser,
-            (false, true) => S::LN_ZERO,
-            (false, false) => S::ZERO,
-        };
-    }
-    best.min(buf.len().saturating_sub(1))
+    tempered.argmax.min(buf.len().saturating_sub(1))
 }
 
 /// Log-density of the Concrete distribution at a point `x` of the open simplex (see the
@@ -272,20 +487,4 @@ fn assemble<S: Scalar>(n: usize, lambda: S, linear: S, lse: S) -> Result<S, Erro
     } else {
         Err(Error::OutsideSupport)
     }
-}
-
-/// A Concrete sample from logits validated once ([`distributions::Concrete`](crate::distributions::Concrete)):
-/// the same words and the same bits as [`sample`] from the same generator state. `out` has one
-/// value per logit (the caller's type guarantees it).
-#[inline]
-pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
-    support: &Support<S>,
-    temperature: Temperature<S>,
-    rng: &mut R,
-    out: &mut [S],
-) {
-    for g in out.iter_mut() {
-        *g = S::gumbel_from_word(rng.next_u32());
-    }
-    softmax_in_place(support, temperature, out, false);
 }

@@ -76,9 +76,7 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
 ) -> Result<(), Error> {
     let support = conditioning_support(logits, allowed, chosen)?;
     support.same_len(noise.len())?;
-    for g in noise.iter_mut() {
-        *g = S::gumbel_from_word(rng.next_u32());
-    }
+    crate::noise::fill_gumbel(rng, noise);
     condition_in_place(&support, chosen, noise);
     Ok(())
 }
@@ -290,7 +288,7 @@ pub fn binary<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logit: S, b: bool) -> Res
 /// One conditional logistic draw for the observed outcome's logit `theta` (checked by
 /// [`outcome_logit`]); one random word.
 pub(crate) fn draw_binary<S: Scalar, R: Rng + ?Sized>(rng: &mut R, theta: S, b: bool) -> S {
-    condition_binary(theta, b, S::logistic_from_word(rng.next_u32()))
+    condition_binary(theta, b, crate::noise::logistic(rng))
 }
 
 /// The deterministic map behind [`binary`](fn@binary): the conditional noise for the standard

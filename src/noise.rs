@@ -1,16 +1,25 @@
 //! Noise from raw random bits: uniform on the open interval (0, 1), Gumbel, logistic and
 //! exponential variates.
 //!
-//! Every function draws exactly one 32-bit word (`Rng::next_u32`) per variate and hands it to the
-//! scalar's kernel, so a stream of words maps to a stream of variates the same way on every
-//! target. No word, including 0 and `u32::MAX`, gives 0, 1, ±inf or NaN.
+//! Every variate is made from exactly one 32-bit word (`Rng::next_u32`), so a stream of words
+//! maps to a stream of variates the same way on every target. No word, including 0 and
+//! `u32::MAX`, gives 0, 1, ±inf or NaN.
+//!
+//! # The drawing rule
+//! Every sampler and estimator of the crate draws its noise through this module, by one rule:
+//! **exactly one word per logit, in index order** (masked logits included), and only after its
+//! input has been validated. [`fill_gumbel`] applies it to a buffer of variates; the lazy
+//! Gumbel-max of [`categorical`](crate::categorical) and [`topk`](crate::topk) applies it to
+//! words whose variate is computed only when a decision needs it (a crate-internal
+//! interface), so both consume the generator identically.
 //!
 //! # `f32`: from a word to a variate
 //! The top bit of the word picks a half of (0, 1) and the low 31 bits `m` give the distance
 //! `t = (2m + 1)·2^-33` (rounded to `f32`) from the nearer end: `U = t` or `U = 1 − t`. The
 //! logarithms are taken of `t` itself (`ln t`, or `ln_1p(−t)` for `ln(1 − t)`), so *both* tails
 //! are resolved to 2^-33 — a plain 24-bit uniform stops at 2^-24, which cuts the Gumbel tail at
-//! 16.6 instead of 22.9. The word 0 gives the smallest `U`, the word 2^31 the largest.
+//! 16.6 instead of 22.9. The word 0 gives the smallest `U`, the word 2^31 the largest, the word
+//! `u32::MAX` gives `U = 1/2`.
 //!
 //! | variate | range over all 2^32 words | error against the exact variate of the same `U` |
 //! |---|---|---|
@@ -19,9 +28,11 @@
 //! | [`gumbel`] `−ln(−ln U)` | `[−3.13, 22.87]` | `≤ 2^-23·(1 + \|G\|)` |
 //! | [`logistic`] `ln U − ln(1 − U)` | `[−22.87, 22.87]`, exactly symmetric | `≤ 2^-23·(\|ln t\| + \|ln(1−t)\|) + 2^-24·\|L\|` |
 //!
-//! The bounds follow from `libm`'s `logf`/`log1pf` being within 1 ulp; a unit test evaluates
-//! every kernel at every value `t` can take, in both halves, against f64, and proves them.
-//! The fixed-point type documents its own kernels.
+//! The logarithms are `libm`'s `logf` and `log1pf`, bit for bit (the crate runs a branch-free
+//! copy of their algorithms on the arguments a word can give, proven identical at every one),
+//! so the bounds follow from their 1-ulp accuracy; a unit test evaluates every kernel at every
+//! value `t` can take, in both halves, against f64, and proves them. The fixed-point type
+//! documents its own kernels.
 
 use rand_core::Rng;
 
@@ -51,10 +62,67 @@ pub fn exponential<S: Scalar, R: Rng + ?Sized>(rng: &mut R) -> S {
     S::exponential_from_word(rng.next_u32())
 }
 
-/// Fills `out` with independent standard Gumbel variates, one word each, in order.
+/// How many words a host draws before computing their `f32` variates: the words come from a
+/// serial generator, the variates from independent kernel calls that the compiler vectorises
+/// (more than halving the time per variate).
+const CHUNK: usize = 8;
+
+/// Fills `out` with independent standard Gumbel variates, one word each, in index order: the
+/// noise of every sampler that needs all of it (Concrete, `sample_with_noise`, the estimators).
 #[inline]
 pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
-    for g in out {
-        *g = gumbel(rng);
+    if !S::VECTORISED_NOISE {
+        // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point):
+        // each variate as its word arrives.
+        let count = out.len();
+        for (g, word) in out.iter_mut().zip(words(rng, count)) {
+            *g = S::gumbel_inline(word);
+        }
+        return;
     }
+    for chunk in out.chunks_mut(CHUNK) {
+        let mut drawn = [0u32; CHUNK];
+        for (slot, word) in drawn.iter_mut().zip(words(rng, chunk.len())) {
+            *slot = word;
+        }
+        for (g, &word) in chunk.iter_mut().zip(&drawn) {
+            *g = S::gumbel_inline(word);
+        }
+    }
+}
+
+/// The drawing rule itself: `count` words, one per logit, in index order.
+#[inline]
+fn words<R: Rng + ?Sized>(rng: &mut R, count: usize) -> impl Iterator<Item = u32> + '_ {
+    (0..count).map(|_| rng.next_u32())
+}
+
+/// A drawn word whose Gumbel variate has not been computed yet: the lazy Gumbel-max reads its
+/// bracket (a table lookup) and asks for the variate only when the bracket cannot decide.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GumbelWord(u32);
+
+impl GumbelWord {
+    /// `(least, greatest)` Gumbel variate of every word sharing this word's top bits: the
+    /// variate lies between them.
+    #[inline(always)]
+    pub(crate) fn bracket<S: Scalar>(self) -> (S, S) {
+        S::gumbel_bracket(self.0)
+    }
+
+    /// The variate itself, exactly what [`gumbel`] would have returned for this word. Out of
+    /// line: it is the rare case of the lazy argmax's loop.
+    #[inline(never)]
+    pub(crate) fn value<S: Scalar>(self) -> S {
+        S::gumbel_from_word(self.0)
+    }
+}
+
+/// The words of `count` logits for the lazy Gumbel-max, by the same rule as [`fill_gumbel`].
+#[inline]
+pub(crate) fn gumbel_words<R: Rng + ?Sized>(
+    rng: &mut R,
+    count: usize,
+) -> impl Iterator<Item = GumbelWord> + '_ {
+    words(rng, count).map(GumbelWord)
 }

@@ -18,10 +18,98 @@ mod float;
 #[cfg(feature = "fixed")]
 pub use fixed::Fixed;
 
+/// The lazy Gumbel-max decides most logits from a bracket of the Gumbel noise: the least and
+/// greatest variate over the words that share a word's top `BRACKET_BITS` bits (a bucket).
+/// Chosen by measurement (see the README, "Performance"): each bit halves the exact
+/// evaluations and doubles the table.
+pub(crate) const BRACKET_BITS: u32 = 7;
+
+/// Entries of a bracket table. The Gumbel variate is monotone in `U`, and each scalar's kernel
+/// is monotone across bucket boundaries (its unit test checks it), so consecutive buckets
+/// share an edge: for the lower half of the words (`U < 1/2`) the least variate of each bucket
+/// and then the greatest of the last (the variate grows with the bucket), for the upper half
+/// the greatest of each bucket and then the least of the last (it falls).
+pub(crate) const BRACKET_EDGES: usize = (1 << BRACKET_BITS) + 2;
+
+/// The table indices of the least and the greatest variate of `word`'s bucket `b`: `b` and
+/// `b + 1` in the lower half, `b + 2` and `b + 1` in the upper one. The greatest, which the
+/// lazy argmax reads first, is at `b + 1` in both.
+#[inline(always)]
+pub(crate) fn bracket_indices(word: u32) -> (usize, usize) {
+    let bucket = (word >> (32 - BRACKET_BITS)) as usize;
+    let upper = bucket >> (BRACKET_BITS - 1);
+    (bucket + 2 * upper, bucket + 1)
+}
+
+/// The edge table of a kernel from the least and greatest variate of each bucket (in bucket
+/// order), checking that the kernel is monotone across every boundary.
+#[cfg(test)]
+pub(crate) fn bracket_edges<T: PartialOrd + Copy + Debug>(brackets: &[[T; 2]]) -> Vec<T> {
+    let half = 1 << (BRACKET_BITS - 1);
+    assert_eq!(brackets.len(), 2 * half);
+    let (lower, upper) = brackets.split_at(half);
+    let mut edges: Vec<T> = lower.iter().map(|b| b[0]).collect();
+    edges.push(lower[half - 1][1]);
+    edges.extend(upper.iter().map(|b| b[1]));
+    edges.push(upper[half - 1][0]);
+    assert_eq!(edges.len(), BRACKET_EDGES);
+    for (b, bracket) in brackets.iter().enumerate() {
+        let word = (b as u32) << (32 - BRACKET_BITS);
+        let (least, greatest) = bracket_indices(word);
+        assert_eq!(
+            (least, greatest),
+            bracket_indices(word | (u32::MAX >> BRACKET_BITS))
+        );
+        // The neighbouring bucket's edge bounds this one: the kernel is monotone there.
+        assert!(
+            edges[least] <= bracket[0] && edges[greatest] >= bracket[1],
+            "bucket {b}: not monotone"
+        );
+    }
+    edges
+}
+
 pub(crate) mod sealed {
     /// Keeps [`Scalar`](super::Scalar) closed: the samplers' guarantees rest on the exact
-    /// behaviour of each implementation.
-    pub trait Sealed {}
+    /// behaviour of each implementation. Also carries the kernels only the samplers use.
+    pub trait Sealed: Sized {
+        /// `true` when arithmetic saturates instead of overflowing to a non-finite value (fixed
+        /// point): then no result is ever infinite or NaN.
+        const SATURATES: bool;
+        /// `true` when the compiler vectorises the noise kernel over a chunk of words (the
+        /// `f32` kernel on a host): [`fill_gumbel`](crate::noise::fill_gumbel) then draws the
+        /// words of a chunk before computing their variates.
+        const VECTORISED_NOISE: bool;
+
+        /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
+        /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,
+        /// from a table proven by an exhaustive unit test.
+        fn gumbel_bracket(word: u32) -> (Self, Self);
+
+        /// [`gumbel_from_word`](super::Scalar::gumbel_from_word), inlined: for the loops that
+        /// fill a buffer with noise.
+        fn gumbel_inline(word: u32) -> Self;
+
+        /// `e^x` for `x <= 0`, exactly what [`exp`](super::Scalar::exp) returns there
+        /// (unspecified above 0).
+        fn exp_nonpositive(x: Self) -> Self;
+        /// [`exp_and_accumulate`](super::Scalar::exp_and_accumulate) for `x <= 0` (unspecified
+        /// above 0).
+        fn exp_nonpositive_and_accumulate(
+            x: Self,
+            acc: &mut <Self as super::Scalar>::ExpSum,
+        ) -> Self
+        where
+            Self: super::Scalar;
+
+        /// A divisor prepared once for many divisions ([`div_by`](Self::div_by)).
+        type Divisor: Copy;
+        /// Prepares `d` as a divisor.
+        fn divisor(d: Self) -> Self::Divisor;
+        /// `self / d`, bit for bit, for `d` prepared by [`divisor`](Self::divisor): the
+        /// Concrete sampler and its VJP divide by the same temperature `K` times.
+        fn div_by(self, d: Self::Divisor) -> Self;
+    }
 }
 
 /// A real number type the samplers can compute with: `f32`, or fixed point behind `fixed`.

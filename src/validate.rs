@@ -25,16 +25,75 @@ pub(crate) struct Support<'a, S> {
 /// Errors: no logits → [`Error::Empty`]; mask of another length → [`Error::LengthMismatch`];
 /// a NaN logit → [`Error::Nan`] (even where masked: a NaN is a bug upstream that the caller
 /// should hear about); nothing available → [`Error::AllMasked`].
+///
+/// One cheap pass first: a running maximum and a running sum of every logit. The sum is
+/// finite only if every logit is (a NaN makes it NaN, an infinity infinite or NaN), and then
+/// no logit is masked by `-inf` and none is `+inf`: the maximum over the allowed ones is the
+/// shift, and the allowed ones are the available ones. Anything else (a non-finite logit, an
+/// `f32` sum that overflows, nothing allowed) takes [`exact_support`], which reports today's
+/// errors in today's order; both give the same [`Support`] wherever both apply.
+#[inline]
 pub(crate) fn support<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
 ) -> Result<Support<'a, S>, Error> {
-    if logits.is_empty() {
+    let Some(&first) = logits.first() else {
         return Err(Error::Empty);
+    };
+    let mut sum = S::ZERO;
+    let (shift, available) = match allowed {
+        None => {
+            let mut shift = first;
+            let mut visit = |logit: S| {
+                if logit > shift {
+                    shift = logit;
+                }
+                sum += logit;
+            };
+            // Four at a time (the same operations in the same order, less loop overhead).
+            let mut quads = logits.chunks_exact(4);
+            for quad in &mut quads {
+                quad.iter().for_each(|&logit| visit(logit));
+            }
+            quads.remainder().iter().for_each(|&logit| visit(logit));
+            (shift, logits.len())
+        }
+        Some(mask) => {
+            same_len(logits.len(), mask.len())?;
+            let mut shift = first;
+            let mut available = 0;
+            for (&logit, &allowed) in logits.iter().zip(mask) {
+                if allowed {
+                    if available == 0 || logit > shift {
+                        shift = logit;
+                    }
+                    available += 1;
+                }
+                sum += logit;
+            }
+            (shift, available)
+        }
+    };
+    if sum.is_finite() && available > 0 {
+        Ok(Support {
+            logits,
+            allowed,
+            shift,
+            has_pos_inf: false,
+            available,
+        })
+    } else {
+        exact_support(logits, allowed)
     }
-    if let Some(mask) = allowed {
-        same_len(logits.len(), mask.len())?;
-    }
+}
+
+/// [`support`] one logit at a time, with every rule spelled out: the path for non-finite
+/// logits and for the errors.
+#[cold]
+fn exact_support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
     let mut shift = S::LN_ZERO;
     let mut has_pos_inf = false;
     let mut available = 0;
@@ -125,16 +184,18 @@ impl<'a, S: Scalar> Support<'a, S> {
         }
     }
 
+    /// `true` when every action is available and no logit is `+inf` (no mask, no `-inf`, no
+    /// `+inf`): then the effective logit of every action is `logit - shift`, and the samplers
+    /// run their tight loops.
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        self.available == self.logits.len() && !self.has_pos_inf
+    }
+
     /// The largest finite available logit, subtracted from every logit before noise is added.
     #[inline]
     pub(crate) fn shift(&self) -> S {
         self.shift
-    }
-
-    /// `true` when some available logit is `+inf`.
-    #[inline]
-    pub(crate) fn has_pos_inf(&self) -> bool {
-        self.has_pos_inf
     }
 
     /// For ranking all available actions (top-k): `None` if masked, otherwise whether the logit
@@ -172,16 +233,14 @@ pub(crate) fn same_len(expected: usize, found: usize) -> Result<(), Error> {
 
 /// Every value finite: the first NaN is [`Error::Nan`], the first infinity
 /// [`Error::NotFinite`], each with its index.
+#[inline]
 pub(crate) fn finite<S: Scalar>(values: &[S]) -> Result<(), Error> {
-    for (index, v) in values.iter().enumerate() {
-        if v.is_nan() {
-            return Err(Error::Nan { index });
-        }
-        if !v.is_finite() {
-            return Err(Error::NotFinite { index });
-        }
+    // One test per value; which error only once one fails.
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(index) if values.get(index).is_some_and(|v| v.is_nan()) => Err(Error::Nan { index }),
+        Some(index) => Err(Error::NotFinite { index }),
     }
-    Ok(())
 }
 
 /// One scalar argument finite ([`Error::Nan`] / [`Error::NotFinite`] with index 0).

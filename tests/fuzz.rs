@@ -412,7 +412,6 @@ fn argmax_any_noise<S: Hostile>(c: &Case<S>) -> Outcome {
     Ok(())
 }
 #[test]
-#[ignore = "issue 10 item 9, samplers branch: argmax_perturbed accepts ±inf noise and can pick a masked action"]
 fn argmax_perturbed_refuses_infinite_noise() {
     check::<f32>(
         "argmax_perturbed_refuses_infinite_noise",
@@ -474,7 +473,6 @@ fn top_k_keys<S: Hostile>(c: &Case<S>) -> Outcome {
     Ok(())
 }
 #[test]
-#[ignore = "samplers branch: top_k writes a key of -inf when logit − max overflows (logits [-MAX, MAX])"]
 fn top_k_keys_are_finite() {
     check::<f32>("top_k_keys_are_finite", top_k_keys::<f32>);
 }

@@ -200,9 +200,7 @@ where
     let (scratch_a, scratch_b, scratch_c) = three_blocks(out.scratch, support.len())?;
 
     // ∇θ c(z̃) into C: conditional noise in A, its relaxation in B.
-    for g in scratch_a.iter_mut() {
-        *g = S::gumbel_from_word(rng.next_u32());
-    }
+    crate::noise::fill_gumbel(rng, scratch_a);
     condition_in_place(&support, action, scratch_a);
     from_noise(logits, allowed, scratch_a, temperature, scratch_b)?;
     let conditional_value = evaluate(surrogate, scratch_b, scratch_c)?;

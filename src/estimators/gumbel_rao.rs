@@ -72,9 +72,7 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
 
     gradient.fill(S::ZERO);
     for _ in 0..draws {
-        for g in scratch.iter_mut() {
-            *g = S::gumbel_from_word(rng.next_u32());
-        }
+        crate::noise::fill_gumbel(rng, scratch);
         condition_in_place(&support, action, scratch);
         let relaxed = ConcreteSample::validated(support, scratch, temperature);
         let mut inner = S::ZERO;

@@ -28,6 +28,7 @@
 //! value → [`Error::Nan`] / [`Error::NotFinite`]; a gradient that would overflow (a tiny λ with
 //! a large upstream gradient) → [`Error::NonFiniteUpdate`]. On error nothing is written.
 
+use crate::concrete::{Tempered, softmax_keeping_scaled};
 use crate::scalar::sigmoid;
 use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature, binary as binary_sampler};
@@ -41,7 +42,8 @@ pub fn concrete<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<S, Error> {
-    ConcreteSample::new(logits, allowed, noise, temperature)?.vjp_in_place(upstream, true)
+    let support = ConcreteSample::check(logits, allowed, noise)?;
+    ConcreteSample::validated(support, noise, temperature).vjp_in_place(upstream, true)
 }
 
 /// The VJP of a binary Concrete sample `x = σ((logit + noise)/λ)` for an upstream `v = ∂f/∂x`:
@@ -65,127 +67,305 @@ pub fn binary<S: Scalar>(
     }
 }
 
-/// A Concrete sample that is never stored: validated inputs, the maximum perturbed logit and the
-/// normaliser, from which any coordinate `y_i` is recomputed on demand.
-pub(crate) struct ConcreteSample<'a, S> {
+/// A Concrete sample, validated, from which any coordinate `y_i` is available: by the
+/// sampler's own kernel ([`Tempered`]). Up to [`CACHED`] actions the sample and its scaled
+/// logits are computed once ([`softmax_keeping_scaled`]) and kept; beyond, only the maximum and
+/// the normaliser are kept and each coordinate is recomputed when needed.
+pub(crate) struct ConcreteSample<'a, S: Scalar> {
     support: Support<'a, S>,
     noise: &'a [S],
+    tempered: Tempered<S>,
     lambda: S,
-    max: S,
+    /// `1/Σ e^{s_i}` (beyond [`CACHED`] actions).
     inv_sum: S,
+    /// Up to [`CACHED`] actions: the scaled logits `s_i` and the sample `y_i` (0 where
+    /// masked).
+    kept: Option<([S; CACHED], [S; CACHED])>,
 }
+
+/// Up to how many actions a [`ConcreteSample`] keeps its sample and scaled logits (128 bytes
+/// of stack in either scalar): the small `K` of a microcontroller's decisions, where every
+/// exponential is then computed once instead of once per pass.
+const CACHED: usize = 16;
+
+/// Above this many logits the fused λ-gradient pass is not used (its overflow bound assumes
+/// `(1 + 2^-24)^(2K + 2) <= 2`).
+const FUSED_LIMIT: usize = 1 << 20;
 
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
+    #[inline]
     pub(crate) fn new(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Result<Self, Error> {
-        let support = support(logits, allowed)?;
-        support.same_len(noise.len())?;
-        finite(noise)?;
+        let support = Self::check(logits, allowed, noise)?;
         Ok(Self::validated(support, noise, temperature))
     }
 
+    /// The checks of [`new`](Self::new).
+    #[inline]
+    fn check(
+        logits: &'a [S],
+        allowed: Option<&'a [bool]>,
+        noise: &[S],
+    ) -> Result<Support<'a, S>, Error> {
+        let support = support(logits, allowed)?;
+        support.same_len(noise.len())?;
+        finite(noise)?;
+        Ok(support)
+    }
+
     /// For noise already known to be finite and of the right length.
+    #[inline]
     pub(crate) fn validated(
         support: Support<'a, S>,
         noise: &'a [S],
         temperature: Temperature<S>,
     ) -> Self {
+        let lambda = temperature.get();
+        if noise.len() <= CACHED {
+            // Built in place (the kept arrays are not moved afterwards).
+            let mut relaxed = Self {
+                support,
+                noise,
+                tempered: Tempered::new(core::iter::empty(), temperature),
+                lambda,
+                inv_sum: S::ONE,
+                kept: Some(([S::ZERO; CACHED], [S::ZERO; CACHED])),
+            };
+            if let Some((scaled, y)) = &mut relaxed.kept
+                && let (Some(scaled), Some(y)) =
+                    (scaled.get_mut(..noise.len()), y.get_mut(..noise.len()))
+            {
+                for (slot, &g) in scaled.iter_mut().zip(noise) {
+                    *slot = g;
+                }
+                relaxed.tempered = softmax_keeping_scaled(&relaxed.support, temperature, scaled, y);
+            }
+            return relaxed;
+        }
+        let tempered = if support.is_plain() {
+            let shift = support.shift();
+            let perturbed = support
+                .logits()
+                .iter()
+                .zip(noise)
+                .map(|(&logit, &g)| (logit - shift) + g);
+            Tempered::new(perturbed.enumerate(), temperature)
+        } else {
+            let perturbed = noise
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &g)| support.effective(i).map(|theta| (i, theta + g)));
+            Tempered::new(perturbed, temperature)
+        };
         let mut relaxed = Self {
             support,
             noise,
-            lambda: temperature.get(),
-            max: S::ZERO,
+            tempered,
+            lambda,
             inv_sum: S::ONE,
+            kept: None,
         };
-        let mut first = true;
-        for i in 0..relaxed.len() {
-            if let Some(z) = relaxed.perturbed(i)
-                && (first || z > relaxed.max)
-            {
-                relaxed.max = z;
-                first = false;
-            }
-        }
         // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
         let mut sum = S::exp_sum_new();
-        for i in 0..relaxed.len() {
-            if let Some(s) = relaxed.scaled(i) {
-                S::exp_and_accumulate(s, &mut sum);
+        relaxed.each(noise.iter(), |scaled, _| {
+            if let Some(s) = scaled {
+                Tempered::exp_and_accumulate(s, &mut sum);
             }
-        }
+        });
         relaxed.inv_sum = S::exp_sum_recip(sum);
         relaxed
     }
 
-    fn perturbed(&self, i: usize) -> Option<S> {
-        self.support.effective(i).map(|theta| theta + self.noise[i])
+    /// Calls `f` with the scaled logit `(z_i − max)/λ` of each action in index order (`None`
+    /// if masked), alongside the items of `with` (one per action): without a mask check per
+    /// action when nothing is masked.
+    #[inline(always)]
+    fn each<T>(&self, with: impl Iterator<Item = T>, mut f: impl FnMut(Option<S>, T)) {
+        if self.support.is_plain() {
+            let shift = self.support.shift();
+            let logits = self.support.logits().iter().zip(self.noise);
+            for ((&logit, &g), item) in logits.zip(with) {
+                f(Some(self.tempered.scaled((logit - shift) + g)), item);
+            }
+        } else {
+            for (i, item) in with.enumerate() {
+                f(self.scaled(i), item);
+            }
+        }
     }
 
-    /// `(z_i − max)/λ`, clamped to be finite, as in the sampler; `None` if masked.
+    /// `(z_i − max)/λ` as the sampler computes it; `None` if masked.
+    #[inline(always)]
     fn scaled(&self, i: usize) -> Option<S> {
-        self.perturbed(i)
-            .map(|z| ((z - self.max) / self.lambda).max(S::LOWEST))
+        let theta = self.support.effective(i)?;
+        let g = *self.noise.get(i)?;
+        Some(self.tempered.scaled(theta + g))
+    }
+
+    /// `y_i` from its scaled logit (beyond [`CACHED`] actions).
+    #[inline(always)]
+    fn y_of_scaled(&self, s: S) -> S {
+        Tempered::exp(s) * self.inv_sum
     }
 
     /// The coordinate `y_i` (0 if masked).
     pub(crate) fn y(&self, i: usize) -> S {
-        self.scaled(i).map_or(S::ZERO, |s| s.exp() * self.inv_sum)
+        match &self.kept {
+            Some((_, y)) => y.get(i).copied().unwrap_or(S::ZERO),
+            None => self.scaled(i).map_or(S::ZERO, |s| self.y_of_scaled(s)),
+        }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.support.len()
-    }
-
-    /// `⟨v, y⟩`, after checking `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ`
-    /// cannot overflow.
-    pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
+    /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
+    /// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
+    fn check_upstream(&self, v: &[S]) -> Result<S, Error> {
         self.support.same_len(v.len())?;
         finite(v)?;
-        let mut largest = S::ZERO;
-        let mut inner = S::ZERO;
-        for (i, &vi) in v.iter().enumerate() {
-            largest = largest.max(vi.abs());
-            inner += vi * self.y(i);
-        }
+        // Finite, so the plain comparison is `max`.
+        let largest = v.iter().fold(S::ZERO, |largest, vi| {
+            let magnitude = vi.abs();
+            if magnitude > largest {
+                magnitude
+            } else {
+                largest
+            }
+        });
         let four = S::from_i32(4);
         if (four * largest / self.lambda).is_finite() {
-            Ok(inner)
+            Ok(largest)
         } else {
             Err(Error::NonFiniteUpdate)
         }
     }
 
-    /// Overwrites `v` with `∂f/∂θ`; returns `∂f/∂λ` if asked for (else 0).
-    pub(crate) fn vjp_in_place(&self, v: &mut [S], with_lambda: bool) -> Result<S, Error> {
-        let inner = self.checked_inner(v)?;
-        let d_lambda = if with_lambda {
-            self.lambda_gradient(v)?
-        } else {
-            S::ZERO
-        };
-        for (i, vi) in v.iter_mut().enumerate() {
-            *vi = self.y(i) * (*vi - inner) / self.lambda;
+    /// `⟨v, y⟩`, after the checks of [`check_upstream`](Self::check_upstream).
+    pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
+        self.check_upstream(v)?;
+        let mut inner = S::ZERO;
+        match &self.kept {
+            Some((_, y)) => {
+                for (&vi, &yi) in v.iter().zip(y) {
+                    inner += vi * yi;
+                }
+            }
+            None => self.each(v.iter(), |scaled, &vi| {
+                if let Some(s) = scaled {
+                    inner += vi * self.y_of_scaled(s);
+                }
+            }),
         }
-        Ok(d_lambda)
+        Ok(inner)
     }
 
-    fn lambda_gradient(&self, v: &[S]) -> Result<S, Error> {
-        let mut mean_scaled = S::ZERO;
-        for i in 0..self.len() {
-            if let Some(s) = self.scaled(i) {
-                mean_scaled += self.y(i) * s;
+    /// Overwrites `v` with `∂f/∂θ`; returns `∂f/∂λ` if asked for (else 0). Nothing is written
+    /// on error.
+    ///
+    /// Passes over the sample: `⟨v, y⟩` and `⟨s, y⟩`; then the λ-gradient's sum and the
+    /// writes together, when its result is known in advance to be finite (see
+    /// [`lambda_gradient_is_finite`](Self::lambda_gradient_is_finite)); otherwise the
+    /// λ-gradient takes a pass of its own and is checked before anything is written. Masked
+    /// actions add nothing to the sums: their kept `y` and `s` are 0, and a zero added to a sum
+    /// that is never `-0` leaves it unchanged (as does skipping them, beyond [`CACHED`]).
+    pub(crate) fn vjp_in_place(&self, v: &mut [S], with_lambda: bool) -> Result<S, Error> {
+        let largest = self.check_upstream(v)?;
+        match &self.kept {
+            Some((scaled, y)) => self.kept_vjp(v, scaled, y, largest, with_lambda),
+            None => self.streamed_vjp(v, largest, with_lambda),
+        }
+    }
+
+    /// [`vjp_in_place`](Self::vjp_in_place) over the kept sample.
+    fn kept_vjp(
+        &self,
+        v: &mut [S],
+        scaled: &[S],
+        y: &[S],
+        largest: S,
+        with_lambda: bool,
+    ) -> Result<S, Error> {
+        let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
+        let (mut spread, mut mass) = (S::ZERO, S::ZERO);
+        for ((&vi, &yi), &si) in v.iter().zip(y).zip(scaled) {
+            inner += vi * yi;
+            mean_scaled += yi * si;
+            spread -= yi * si;
+            mass += yi;
+        }
+        let term = |vi: S, yi: S, si: S| vi * yi * (si - mean_scaled);
+        let fused =
+            !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
+        let mut total = S::ZERO;
+        if !fused {
+            for ((&vi, &yi), &si) in v.iter().zip(y).zip(scaled) {
+                total += term(vi, yi, si);
+            }
+            if !(-total / self.lambda).is_finite() {
+                return Err(Error::NonFiniteUpdate);
             }
         }
-        let mut total = S::ZERO;
-        for (i, &vi) in v.iter().enumerate() {
-            if let Some(s) = self.scaled(i) {
-                total += vi * self.y(i) * (s - mean_scaled);
+        let lambda = self.tempered.lambda();
+        for ((vi, &yi), &si) in v.iter_mut().zip(y).zip(scaled) {
+            if fused && with_lambda {
+                total += term(*vi, yi, si);
             }
+            *vi = (yi * (*vi - inner)).div_by(lambda);
+        }
+        self.lambda_gradient(total, with_lambda)
+    }
+
+    /// [`vjp_in_place`](Self::vjp_in_place), recomputing each coordinate in each pass.
+    fn streamed_vjp(&self, v: &mut [S], largest: S, with_lambda: bool) -> Result<S, Error> {
+        let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
+        let (mut spread, mut mass) = (S::ZERO, S::ZERO);
+        self.each(v.iter(), |scaled, &vi| {
+            if let Some(s) = scaled {
+                let y = self.y_of_scaled(s);
+                inner += vi * y;
+                mean_scaled += y * s;
+                spread -= y * s;
+                mass += y;
+            }
+        });
+        let term = |vi: S, y: S, s: S| vi * y * (s - mean_scaled);
+        let fused =
+            !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
+        let mut total = S::ZERO;
+        if !fused {
+            self.each(v.iter(), |scaled, &vi| {
+                if let Some(s) = scaled {
+                    total += term(vi, self.y_of_scaled(s), s);
+                }
+            });
+            if !(-total / self.lambda).is_finite() {
+                return Err(Error::NonFiniteUpdate);
+            }
+        }
+        let lambda = self.tempered.lambda();
+        self.each(v.iter_mut(), |scaled, vi| {
+            let y = match scaled {
+                Some(s) => {
+                    let y = self.y_of_scaled(s);
+                    if fused && with_lambda {
+                        total += term(*vi, y, s);
+                    }
+                    y
+                }
+                None => S::ZERO,
+            };
+            *vi = (y * (*vi - inner)).div_by(lambda);
+        });
+        self.lambda_gradient(total, with_lambda)
+    }
+
+    /// `−total/λ`, or 0 if not asked for.
+    fn lambda_gradient(&self, total: S, with_lambda: bool) -> Result<S, Error> {
+        if !with_lambda {
+            return Ok(S::ZERO);
         }
         let d_lambda = -total / self.lambda;
         if d_lambda.is_finite() {
@@ -193,5 +373,28 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         } else {
             Err(Error::NonFiniteUpdate)
         }
+    }
+
+    /// Whether `∂f/∂λ = −Σ_i v_i y_i (s_i − m)/λ` is certain to be finite, from the first pass's
+    /// `spread = Σ y_i |s_i|`, `mean = m` and `mass = Σ y_i` (all as rounded), so that it can be
+    /// summed in the same pass as the writes. Always in fixed point, which saturates.
+    ///
+    /// With `L = max|v_i|` and unit roundoff `u = 2^-24`: each term is at most
+    /// `L y_i (|s_i| + |m|)(1 + u)^3`, the rounded sum of `K` of them at most `(1 + u)^(K-1)` times
+    /// the sum of their magnitudes, and the rounded `spread` and `mass` (sums of non-negative
+    /// terms) at least `(1 − u)^K` times the exact ones; so
+    /// `|Σ| <= L (spread + |m| mass) (1 + u)^(K+2) / (1 − u)^K <= 2 L (spread + |m| mass)` for
+    /// `K <= 2^20`. If that bound over λ, computed with four more roundings, is at most
+    /// `MAX / 4`, the quotient is below `MAX`.
+    fn lambda_gradient_is_finite(&self, largest: S, spread: S, mean: S, mass: S) -> bool {
+        if S::SATURATES {
+            return true;
+        }
+        if self.support.len() > FUSED_LIMIT {
+            return false;
+        }
+        let two = S::from_i32(2);
+        let bound = two * largest * (spread + mean.abs() * mass) / self.lambda;
+        bound.is_finite() && bound <= S::MAX / S::from_i32(4)
     }
 }

@@ -3,32 +3,29 @@
 //! `libm` is pure Rust, and Rust never fuses or reorders floating-point operations, so every
 //! target (x86-64, and Cortex-M with or without an FPU) computes the same bits.
 //!
-//! # Noise from a random word
+//! # Noise kernels
+//! A word is read as the [`noise`](crate::noise) module documents (its table gives the ranges
+//! and error bounds): the top bit picks `U = t` or `U = 1 - t`, the low 31 bits give
+//! `t = (2m + 1) · 2^-33 ∈ [2^-33, 1/2]`, and the logarithms are taken of `t` itself. They only
+//! ever see arguments in a narrow range: `ln t` and `ln(1 - t)` for `t ∈ [2^-33, 1/2]`, then
+//! `ln E` for the exponential variate `E ∈ [2^-33, 22.87]`, all positive normal numbers. So
+//! the kernels here are `libm`'s `logf` and `log1pf` (FreeBSD's `e_logf.c`, `s_log1pf.c`)
+//! with the branches for zero, negative, subnormal, infinite, NaN and large arguments removed,
+//! sharing one polynomial: the same operations in the same order, hence the same bits. [`exp`](Scalar::exp) does the same with `expf` for
+//! `x <= 0` (the samplers' only use). The unit tests below prove the identity with `libm` at
+//! every argument the noise kernels can see (every `t` and every `E` from every word) and at
+//! every `x <= 0`.
 //!
-//! All four noise kernels read one 32-bit word `w` the same way: the top bit picks a half of
-//! (0, 1) and the low 31 bits `m` give the distance `t = (2m + 1) · 2^-33` (rounded to `f32`)
-//! from the nearer end, so `t ∈ [2^-33, 1/2]`. The variate is then `U = t` (top bit clear) or
-//! `U = 1 - t` (top bit set), and the logarithms are taken of `t` directly (`ln t`, or
-//! `ln_1p(-t)` for `ln(1 - t)`), so both tails keep 2^-33 resolution instead of the 2^-24 of a
-//! plain 24-bit uniform. No word gives 0, 1, ±inf or NaN; the ranges are:
-//!
-//! | kernel | range |
-//! |---|---|
-//! | [`uniform_from_word`](Scalar::uniform_from_word) | `[2^-24, 1 - 2^-24]` (23 bits) |
-//! | [`exponential_from_word`](Scalar::exponential_from_word) | `[2^-33, 33 ln 2 ≈ 22.87]` |
-//! | [`gumbel_from_word`](Scalar::gumbel_from_word) | `[-ln(33 ln 2) ≈ -3.13, 33 ln 2 ≈ 22.87]` |
-//! | [`logistic_from_word`](Scalar::logistic_from_word) | `[-22.87, 22.87]`, exactly symmetric |
-//!
-//! The word 0 gives the smallest `U` (2^-33) and the word 2^31 the largest (1 − 2^-33); the
-//! word `u32::MAX` gives `U = 1/2`.
-//!
-//! # Error bounds
-//! Against the exact variate of the same `U` (`t` is exact by definition), with `libm`'s `logf`
-//! and `log1pf` within 1 ulp: exponential `|ΔE| ≤ 2^-23·E`; Gumbel `|ΔG| ≤ 2^-23·(1 + |G|)`;
-//! logistic `|ΔL| ≤ 2^-23·(|ln t| + |ln(1−t)|) + 2^-24·|L|`. The unit tests below evaluate every
-//! kernel at every value `t` can take, in both halves, and prove these bounds and the ranges.
+//! # Noise bounds
+//! [`gumbel_bracket`](super::sealed::Sealed::gumbel_bracket) reads the least and greatest
+//! Gumbel variate over all words that share a word's top
+//! [`BRACKET_BITS`](super::BRACKET_BITS) bits from a table of bucket edges
+//! (`float/gumbel_brackets.rs`), generated and proven by evaluating the kernel at every `t` of
+//! every bucket.
 
-use super::{Scalar, sealed::Sealed};
+use super::{Scalar, bracket_indices, sealed::Sealed};
+
+mod gumbel_brackets;
 
 /// 2^-33, the spacing of the distance `t` from the nearer end of (0, 1).
 const TWO_POW_NEG_33: f32 = f32::from_bits((127 - 33) << 23);
@@ -38,30 +35,248 @@ const TWO_POW_NEG_24: f32 = f32::from_bits((127 - 24) << 23);
 /// Splits a random word into `(upper, t)`: `upper` says `U = 1 - t` rather than `U = t`, and
 /// `t ∈ [2^-33, 1/2]` is the distance from the nearer end of the interval.
 #[inline]
-pub(crate) fn split_word(word: u32) -> (bool, f32) {
+fn split_word(word: u32) -> (bool, f32) {
     let upper = word >> 31 == 1;
     let odd = ((word & 0x7FFF_FFFF) << 1) | 1;
     (upper, odd as f32 * TWO_POW_NEG_33)
 }
 
-/// `-ln U` for the `U` that `(upper, t)` stands for.
-#[inline]
-pub(crate) fn exponential_from_parts(upper: bool, t: f32) -> f32 {
-    if upper {
-        -libm::log1pf(-t)
+// libm's constants (FreeBSD e_logf.c, s_log1pf.c, e_expf.c), bit for bit.
+const LN2_HI: f32 = f32::from_bits(0x3f31_7180);
+const LN2_LO: f32 = f32::from_bits(0x3717_f7d1);
+const LG1: f32 = f32::from_bits(0x3f2a_aaaa);
+const LG2: f32 = f32::from_bits(0x3ecc_ce13);
+const LG3: f32 = f32::from_bits(0x3e91_e9ee);
+const LG4: f32 = f32::from_bits(0x3e78_9e26);
+/// `0x3f800000 - 0x3f3504f3`: moves the mantissa boundary from 1 to `√2/2`.
+const SQRT_HALF_OFFSET: u32 = 0x3f80_0000 - 0x3f35_04f3;
+
+/// The polynomial both `logf` and `log1pf` end with: `k ln 2 + ln(1 + f)` plus the correction
+/// `c` (0 for `logf`), with `1 + f ∈ [√2/2, √2]`. The operations and their order are
+/// `libm`'s (`c = 0` adds nothing: `k·LN2_LO + 0` is `k·LN2_LO`, never `-0`).
+#[inline(always)]
+fn log_tail(k: i32, f: f32, c: f32) -> f32 {
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    let dk = k as f32;
+    s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI
+}
+
+/// `libm::logf(x)` for a positive normal `x`, without the special cases.
+#[inline(always)]
+fn ln_normal(x: f32) -> f32 {
+    let (k, f) = reduce(x);
+    log_tail(k, f, 0.0)
+}
+
+/// `logf`'s reduction of a positive normal `x` to `2^k (1 + f)`, `1 + f ∈ [√2/2, √2)`.
+#[inline(always)]
+fn reduce(x: f32) -> (i32, f32) {
+    let ix = x.to_bits().wrapping_add(SQRT_HALF_OFFSET);
+    let k = (ix >> 23) as i32 - 0x7f;
+    (k, f32::from_bits((ix & 0x007f_ffff) + 0x3f35_04f3) - 1.0)
+}
+
+/// `log1pf`'s threshold: `1 - t >= √2/2` (`t <= 1 - √2/2`) keeps `f = -t` unreduced.
+const NEAR_LIMIT: u32 = 0x3e95_f619;
+/// `log1pf` returns its argument below 2^-24.
+const TINY_LIMIT: u32 = 0x3380_0000;
+
+/// `log1pf`'s reduction of `1 - t` for `t > 1 - √2/2`: `(k, f, c)` with the correction `c`.
+#[inline(always)]
+fn reduce_1m(t: f32) -> (i32, f32, f32) {
+    let x = -t;
+    let u = 1.0 + x;
+    let (k, f) = reduce(u);
+    // libm's `k < 2` correction, divided by u.
+    (k, f, (x - (u - 1.0)) / u)
+}
+
+/// `libm::log1pf(-t)` for `t ∈ [2^-33, 1/2]`, without the special cases: `libm`'s three
+/// remaining cases (`t < 2^-24`: `-t` itself; `1 - t >= √2/2`: the polynomial at `f = -t`;
+/// otherwise `1 - t` reduced, with a correction term), by branches.
+#[inline(always)]
+fn ln_1m(t: f32) -> f32 {
+    if t.to_bits() < TINY_LIMIT {
+        return -t;
+    }
+    if t.to_bits() <= NEAR_LIMIT {
+        return log_tail(0, -t, 0.0);
+    }
+    let (k, f, c) = reduce_1m(t);
+    log_tail(k, f, c)
+}
+
+/// [`ln_1m`] by selects: every case's reduction is computed and the one that applies chosen,
+/// so no branch depends on the random word.
+#[inline(always)]
+fn ln_1m_branch_free(t: f32) -> f32 {
+    let (k, f, c) = select_1m(t);
+    let tail = log_tail(k, f, c);
+    if t.to_bits() < TINY_LIMIT { -t } else { tail }
+}
+
+/// `log1pf(-t)`'s `(k, f, c)` for the polynomial (the tiny case aside), by selects.
+#[inline(always)]
+fn select_1m(t: f32) -> (i32, f32, f32) {
+    let far = reduce_1m(t);
+    if t.to_bits() > NEAR_LIMIT {
+        far
     } else {
-        -libm::logf(t)
+        (0, -t, 0.0)
     }
 }
 
+/// `ln U` for the `U` that `(upper, t)` stands for, branch-free: the reduction of `logf(t)`
+/// or of `log1pf(-t)` chosen by selects, then the shared polynomial once.
+#[inline(always)]
+fn ln_u_branch_free(upper: bool, t: f32) -> f32 {
+    let (k_lower, f_lower) = reduce(t);
+    let upper_case = select_1m(t);
+    let (k, f, c) = if upper {
+        upper_case
+    } else {
+        (k_lower, f_lower, 0.0)
+    };
+    let tail = log_tail(k, f, c);
+    if upper && t.to_bits() < TINY_LIMIT {
+        -t
+    } else {
+        tail
+    }
+}
+
+/// `ln U` for the `U` that `(upper, t)` stands for, by a branch on the half.
+#[inline(always)]
+fn ln_u_branching(upper: bool, t: f32) -> f32 {
+    if upper { ln_1m(t) } else { ln_normal(t) }
+}
+
+/// `ln U`, the kernel's first logarithm, in the form that is cheaper on the target (the same
+/// bits either way; the unit tests check both against `libm`): a branch on the random word's
+/// top bit costs a misprediction half the time on a core that speculates, but is one cheap
+/// instruction on a Cortex-M, where computing both cases would cost a second reduction (and,
+/// without an FPU, a software division).
+#[inline(always)]
+fn ln_u(upper: bool, t: f32) -> f32 {
+    if cfg!(target_arch = "arm") {
+        ln_u_branching(upper, t)
+    } else {
+        ln_u_branch_free(upper, t)
+    }
+}
+
+/// `-ln U` for the `U` that `(upper, t)` stands for.
+#[inline(always)]
+fn exponential_from_parts(upper: bool, t: f32) -> f32 {
+    -ln_u(upper, t)
+}
+
+/// The Gumbel kernel, `-ln(-ln U)`.
+#[inline(always)]
+fn gumbel(word: u32) -> f32 {
+    let (upper, t) = split_word(word);
+    -ln_normal(exponential_from_parts(upper, t))
+}
+
 /// `ln U - ln(1 - U)` for the `U` that `(upper, t)` stands for.
-#[inline]
-pub(crate) fn logistic_from_parts(upper: bool, t: f32) -> f32 {
-    let magnitude = libm::log1pf(-t) - libm::logf(t);
+#[inline(always)]
+fn logistic_from_parts(upper: bool, t: f32) -> f32 {
+    let ln_1m = if cfg!(target_arch = "arm") {
+        ln_1m(t)
+    } else {
+        ln_1m_branch_free(t)
+    };
+    let magnitude = ln_1m - ln_normal(t);
     if upper { magnitude } else { -magnitude }
 }
 
-impl Sealed for f32 {}
+// libm's expf constants.
+const EXP_LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+const EXP_LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+const INV_LN2: f32 = f32::from_bits(0x3fb8_aa3b);
+const P1: f32 = f32::from_bits(0x3e2a_aa8f);
+const P2: f32 = f32::from_bits(0xbb35_5215);
+/// 2^-64: the second half of the scaling by `2^k` (see [`exp_nonpositive`]).
+const TWO_POW_NEG_64: f32 = f32::from_bits((127 - 64) << 23);
+
+/// `libm::expf(x)` for `x <= 0` (`-0` and `-inf` included), without the special cases:
+/// `libm`'s cases (`|x| <= 2^-14`: `1 + x`; `x <= -103.97`: 0; otherwise the reduction to
+/// `2^k e^r`). `libm` scales by `2^k` with `scalbnf`, which for the subnormal results
+/// multiplies by `2^-102` (exact) and then rounds once; multiplying by `2^(k+64)` (exact: the
+/// result stays normal) and then by `2^-64` rounds the same value once.
+#[inline(always)]
+fn exp_nonpositive(x: f32) -> f32 {
+    let hx = x.to_bits() & 0x7fff_ffff;
+    if hx <= 0x3900_0000 {
+        return 1.0 + x;
+    }
+    if hx >= 0x42cf_f1b5 {
+        return 0.0;
+    }
+    let k = if hx > 0x3f85_1592 {
+        (INV_LN2 * x - 0.5) as i32
+    } else if hx > 0x3eb1_7218 {
+        -1
+    } else {
+        0
+    };
+    let kf = k as f32;
+    let hi = x - kf * EXP_LN2_HI;
+    let lo = kf * EXP_LN2_LO;
+    let r = hi - lo;
+    let rr = r * r;
+    let c = r - rr * (P1 + rr * P2);
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+    // k >= -150 here, so the exponent field is in range.
+    let scale = f32::from_bits((k.wrapping_add(0x7f + 64) as u32 & 0xff) << 23);
+    y * scale * TWO_POW_NEG_64
+}
+
+impl Sealed for f32 {
+    const VECTORISED_NOISE: bool = !cfg!(target_arch = "arm");
+    const SATURATES: bool = false;
+
+    #[inline(always)]
+    fn gumbel_bracket(word: u32) -> (f32, f32) {
+        let (least, greatest) = bracket_indices(word);
+        (
+            gumbel_brackets::EDGES[least],
+            gumbel_brackets::EDGES[greatest],
+        )
+    }
+
+    #[inline(always)]
+    fn gumbel_inline(word: u32) -> f32 {
+        gumbel(word)
+    }
+
+    #[inline(always)]
+    fn exp_nonpositive(x: f32) -> f32 {
+        exp_nonpositive(x)
+    }
+    #[inline(always)]
+    fn exp_nonpositive_and_accumulate(x: f32, acc: &mut f32) -> f32 {
+        let e = exp_nonpositive(x);
+        *acc += e;
+        e
+    }
+
+    type Divisor = f32;
+    #[inline(always)]
+    fn divisor(d: f32) -> f32 {
+        d
+    }
+    #[inline(always)]
+    fn div_by(self, d: f32) -> f32 {
+        self / d
+    }
+}
 
 impl Scalar for f32 {
     const ZERO: Self = 0.0;
@@ -155,10 +370,16 @@ impl Scalar for f32 {
         libm::fabsf(self)
     }
 
-    /// `libm::expf`: within 1 ulp of `e^x` (musl's bound).
+    /// `libm::expf`, bit for bit: within 1 ulp of `e^x` (musl's bound). For `x <= 0` (where
+    /// the samplers use it) through a branch-free copy of its algorithm, proven identical at
+    /// every such `x`.
     #[inline]
     fn exp(self) -> Self {
-        libm::expf(self)
+        if self <= 0.0 {
+            exp_nonpositive(self)
+        } else {
+            libm::expf(self)
+        }
     }
     /// `libm::logf`: within 1 ulp of `ln x`.
     #[inline]
@@ -189,8 +410,7 @@ impl Scalar for f32 {
     }
     #[inline]
     fn gumbel_from_word(word: u32) -> Self {
-        let (upper, t) = split_word(word);
-        -libm::logf(exponential_from_parts(upper, t))
+        gumbel(word)
     }
     #[inline]
     fn logistic_from_word(word: u32) -> Self {
@@ -203,75 +423,122 @@ impl Scalar for f32 {
 mod tests {
     //! Exhaustive checks of the noise kernels: every distance `t` a word can produce (a superset:
     //! every odd integer below 2^24 and every `f32` in `[2^24, 2^32]`, times 2^-33), in both
-    //! halves, against an f64 evaluation of the same exact variate.
+    //! halves: bit-identical to `libm`, within the documented bounds of an f64 evaluation of the
+    //! same exact variate, and inside the bracket table. And `exp` against `libm::expf` at every
+    //! `x <= 0`.
 
     use super::*;
+    use crate::scalar::BRACKET_BITS;
 
-    /// Every value of `(2m + 1) as f32` (and a few more), i.e. every `t · 2^33`.
-    fn every_scaled_distance() -> impl Iterator<Item = f32> {
-        let small = (1u32..1 << 24).step_by(2).map(|n| n as f32);
-        let first = (1u32 << 24) as f32;
-        let last = 4_294_967_296.0f32;
-        let large = (first.to_bits()..=last.to_bits()).map(f32::from_bits);
+    /// The words of bucket `p` of a half (all words whose bits below the top one start with the
+    /// `BRACKET_BITS - 1` bits of `p`) give `t · 2^33 = (2m + 1)` for a range of `m`; every value
+    /// that takes as an `f32`, in increasing order (above 2^24 a superset: every `f32` between
+    /// the ends).
+    fn scaled_distances_in_bucket(p: u32) -> impl Iterator<Item = f32> {
+        let shift = 32 - BRACKET_BITS;
+        let m_low = p << shift;
+        let m_high = m_low + ((1 << shift) - 1);
+        let (n_low, n_high) = (2 * m_low + 1, 2 * m_high + 1);
+        let exact_end = 1u32 << 24;
+        let small = (n_low..n_high.min(exact_end - 1) + 1)
+            .step_by(2)
+            .map(|n| n as f32);
+        let large_from = (n_low as f32).max(exact_end as f32).to_bits();
+        let large_to = (n_high as f32).to_bits();
+        let large = (large_from..=large_to).map(f32::from_bits);
         small.chain(large)
     }
 
     const ULP: f64 = 1.0 / (1u64 << 23) as f64;
 
-    /// Checks one half; returns (min, max) of Gumbel, exponential and logistic values.
-    fn check_half(upper: bool) -> [(f64, f64); 3] {
-        let mut ranges = [(f64::INFINITY, f64::NEG_INFINITY); 3];
-        for scaled in every_scaled_distance() {
-            let t = scaled * TWO_POW_NEG_33;
-            let t64 = f64::from(t);
-            let u64_ = if upper { 1.0 - t64 } else { t64 };
-            let exact_e = if upper { -(-t64).ln_1p() } else { -t64.ln() };
-            let exact_g = -exact_e.ln();
-            let exact_l = t64.ln() - (-t64).ln_1p();
-            let exact_l = if upper { -exact_l } else { exact_l };
-            assert!(u64_ > 0.0 && u64_ < 1.0);
+    /// What one half of the words gives: the (min, max) of Gumbel, exponential and logistic
+    /// values, and the least and greatest Gumbel value of each of its buckets.
+    struct Half {
+        ranges: [(f64, f64); 3],
+        brackets: Vec<[f32; 2]>,
+    }
 
-            let e = exponential_from_parts(upper, t);
-            let g = -libm::logf(e);
-            let l = logistic_from_parts(upper, t);
-            for v in [e, g, l] {
-                assert!(v.is_finite(), "t = {t:e}, upper = {upper}: {v}");
+    fn check_half(upper: bool) -> Half {
+        let mut ranges = [(f64::INFINITY, f64::NEG_INFINITY); 3];
+        let mut brackets = Vec::new();
+        for p in 0..1u32 << (BRACKET_BITS - 1) {
+            let mut bracket = [f32::INFINITY, f32::NEG_INFINITY];
+            for scaled in scaled_distances_in_bucket(p) {
+                let t = scaled * TWO_POW_NEG_33;
+                let e = exponential_from_parts(upper, t);
+                let g = -ln_normal(e);
+                let l = logistic_from_parts(upper, t);
+                // The same bits as libm.
+                let libm_e = if upper {
+                    -libm::log1pf(-t)
+                } else {
+                    -libm::logf(t)
+                };
+                let libm_l = libm::log1pf(-t) - libm::logf(t);
+                let libm_l = if upper { libm_l } else { -libm_l };
+                assert_eq!(e.to_bits(), libm_e.to_bits(), "E at t = {t:e}, {upper}");
+                // Both forms of the first logarithm (the target picks one).
+                for ln_u in [ln_u_branching(upper, t), ln_u_branch_free(upper, t)] {
+                    assert_eq!(
+                        (-ln_u).to_bits(),
+                        libm_e.to_bits(),
+                        "ln U at {t:e}, {upper}"
+                    );
+                }
+                assert_eq!(ln_1m(t).to_bits(), ln_1m_branch_free(t).to_bits(), "{t:e}");
+                assert_eq!(g.to_bits(), (-libm::logf(libm_e)).to_bits(), "G at {t:e}");
+                assert_eq!(l.to_bits(), libm_l.to_bits(), "L at t = {t:e}, {upper}");
+                bracket = [bracket[0].min(g), bracket[1].max(g)];
+
+                let t64 = f64::from(t);
+                let exact_e = if upper { -(-t64).ln_1p() } else { -t64.ln() };
+                let exact_g = -exact_e.ln();
+                let exact_l = t64.ln() - (-t64).ln_1p();
+                let exact_l = if upper { -exact_l } else { exact_l };
+                for v in [e, g, l] {
+                    assert!(v.is_finite(), "t = {t:e}, upper = {upper}: {v}");
+                }
+                assert!(e > 0.0);
+                // Bounds derived in the module docs of `noise`: libm's log/log1p are within 1 ulp.
+                let (e64, g64, l64) = (f64::from(e), f64::from(g), f64::from(l));
+                assert!(
+                    (e64 - exact_e).abs() <= ULP * exact_e,
+                    "E at t = {t:e}: {e} vs {exact_e}"
+                );
+                assert!(
+                    (g64 - exact_g).abs() <= ULP * (1.0 + exact_g.abs()),
+                    "G at t = {t:e}: {g} vs {exact_g}"
+                );
+                let l_bound =
+                    ULP * (t64.ln().abs() + (-t64).ln_1p().abs()) + ULP / 2.0 * exact_l.abs();
+                assert!(
+                    (l64 - exact_l).abs() <= l_bound,
+                    "L at t = {t:e}: {l} vs {exact_l}"
+                );
+                for (range, v) in ranges.iter_mut().zip([g64, e64, l64]) {
+                    range.0 = range.0.min(v);
+                    range.1 = range.1.max(v);
+                }
             }
-            assert!(e > 0.0);
-            // Bounds derived in the module docs of `noise`: libm's log/log1p are within 1 ulp.
-            let (e64, g64, l64) = (f64::from(e), f64::from(g), f64::from(l));
-            assert!(
-                (e64 - exact_e).abs() <= ULP * exact_e,
-                "E at t = {t:e}: {e} vs {exact_e}"
-            );
-            assert!(
-                (g64 - exact_g).abs() <= ULP * (1.0 + exact_g.abs()),
-                "G at t = {t:e}: {g} vs {exact_g}"
-            );
-            let l_bound = ULP * (t64.ln().abs() + (-t64).ln_1p().abs()) + ULP / 2.0 * exact_l.abs();
-            assert!(
-                (l64 - exact_l).abs() <= l_bound,
-                "L at t = {t:e}: {l} vs {exact_l}"
-            );
-            for (range, v) in ranges.iter_mut().zip([g64, e64, l64]) {
-                range.0 = range.0.min(v);
-                range.1 = range.1.max(v);
-            }
+            brackets.push(bracket);
         }
-        ranges
+        Half { ranges, brackets }
     }
 
     #[test]
-    fn noise_kernels_are_finite_and_accurate_for_every_word() {
+    fn noise_kernels_are_libm_bit_for_bit_finite_accurate_and_bracketed_for_every_word() {
         let [lower, upper] = std::thread::scope(|s| {
             let lower = s.spawn(|| check_half(false));
             let upper = s.spawn(|| check_half(true));
             [lower.join().unwrap(), upper.join().unwrap()]
         });
-        let span = |i: usize| (lower[i].0.min(upper[i].0), lower[i].1.max(upper[i].1));
+        let span = |i: usize| {
+            let (a, b) = (lower.ranges[i], upper.ranges[i]);
+            (a.0.min(b.0), a.1.max(b.1))
+        };
         let (gumbel, exponential, logistic) = (span(0), span(1), span(2));
         eprintln!("Gumbel range {gumbel:?}, exponential {exponential:?}, logistic {logistic:?}");
-        // The ranges documented in the module docs.
+        // The ranges documented in the module docs of `noise`.
         let top = 33.0 * core::f64::consts::LN_2;
         assert!(gumbel.0 >= -(top.ln()) - 1e-6 && gumbel.1 <= top + 1e-5);
         assert!(exponential.0 >= 2f64.powi(-33) && exponential.1 <= top + 1e-5);
@@ -281,6 +548,69 @@ mod tests {
         assert_eq!(f64::from(f32::gumbel_from_word(1 << 31)), gumbel.1);
         assert_eq!(f64::from(f32::logistic_from_word(0)), logistic.0);
         assert_eq!(f64::from(f32::logistic_from_word(1 << 31)), logistic.1);
+
+        // The edge table is exactly the least and greatest value of each bucket.
+        let brackets: Vec<[f32; 2]> = lower.brackets.into_iter().chain(upper.brackets).collect();
+        let edges = crate::scalar::bracket_edges(&brackets);
+        if std::env::var_os("GUMBEL_BLESS").is_some() {
+            bless(&edges);
+        }
+        assert_eq!(
+            edges.iter().map(|e| e.to_bits()).collect::<Vec<_>>(),
+            gumbel_brackets::EDGES.map(f32::to_bits),
+            "regenerate with GUMBEL_BLESS=1 cargo test --lib"
+        );
+        let mut tight = 0;
+        for (b, bracket) in brackets.iter().enumerate() {
+            let word = (b as u32) << (32 - crate::scalar::BRACKET_BITS);
+            let (least, greatest) = f32::gumbel_bracket(word);
+            assert!(least <= bracket[0] && greatest >= bracket[1], "bucket {b}");
+            tight += usize::from(least == bracket[0] && greatest == bracket[1]);
+        }
+        // Neighbouring buckets share their boundary value, so every bracket is exactly its
+        // bucket's least and greatest variate.
+        assert_eq!(tight, brackets.len());
+    }
+
+    /// Rewrites `float/gumbel_brackets.rs` from the exhaustive walk.
+    fn bless(edges: &[f32]) {
+        let mut text = String::from(
+            "//! Generated by `GUMBEL_BLESS=1 cargo test --lib -- float::tests`; do not edit.\n\n\
+             use crate::scalar::BRACKET_EDGES;\n\n\
+             /// The bucket edges of `f32::gumbel_from_word`, in the order of `scalar::bracket_indices`.\n",
+        );
+        text += "pub(super) const EDGES: [f32; BRACKET_EDGES] = [\n";
+        for e in edges {
+            text += &format!("    f32::from_bits({:#010x}), // {e:.6}\n", e.to_bits());
+        }
+        text += "];\n";
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/scalar/float/gumbel_brackets.rs"
+        );
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// `exp` is `libm::expf` at every `x <= 0`: every `f32` from `-0` to `-inf`.
+    #[test]
+    fn exp_is_libm_bit_for_bit_at_every_nonpositive_argument() {
+        let last = f32::NEG_INFINITY.to_bits();
+        let first = (-0.0f32).to_bits();
+        let middle = first + (last - first) / 2;
+        std::thread::scope(|s| {
+            for (from, to) in [(first, middle), (middle + 1, last)] {
+                s.spawn(move || {
+                    for bits in from..=to {
+                        let x = f32::from_bits(bits);
+                        assert_eq!(
+                            Scalar::exp(x).to_bits(),
+                            libm::expf(x).to_bits(),
+                            "exp({x:e})"
+                        );
+                    }
+                });
+            }
+        });
     }
 
     #[test]

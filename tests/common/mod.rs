@@ -3,6 +3,7 @@
 //! statistical suite written once over `Scalar` so every scalar type runs the same checks.
 #![allow(dead_code)]
 
+pub mod oracle;
 pub mod suite;
 
 use std::convert::Infallible;

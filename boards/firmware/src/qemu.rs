@@ -30,8 +30,8 @@ use crate::bench::{self, Entry, FlashProbe, ScalarKind, Visit};
 use crate::{learn, suite};
 
 /// Calls per timed figure: one SysTick tick (at most 80 instructions on these machines) is
-/// below one instruction per call.
-pub const CALLS: u32 = 100;
+/// below one instruction per call of the mean.
+pub const CALLS: u32 = 256;
 
 /// The stack paint.
 pub const PAINT: u32 = 0xDEAD_BEEF;
@@ -146,19 +146,21 @@ fn exit(passed: bool) -> ! {
 }
 
 /// Logs one `cost` line per entry point: `cost <label> <scalar> <instructions per call>
-/// <peak stack bytes>`; `boards/cost-report.sh` turns them into the table. Then the learner's
-/// costs ([`report_learner_costs`]). Returns whether each part was measured. Never inlined, so
-/// that its locals are not in the caller's frame while CartPole trains.
+/// <peak stack bytes> <worst call>`; `boards/cost-report.sh` turns them into the table. Then
+/// the learner's costs ([`report_learner_costs`]). Returns whether each part was measured.
+/// Never inlined, so that its locals are not in the caller's frame while CartPole trains.
 #[inline(never)]
 fn report_costs(meter: &mut Meter) -> (bool, bool) {
     if !meter.calibrate() {
         return (false, false);
     }
     meter.overhead = meter.count(CALLS, || Ok(0));
+    meter.single_overhead = meter.worst(CALLS, || Ok(0)).1;
     say!(
-        "cost loop overhead: {} instructions per {} calls (subtracted)",
+        "cost loop overhead: {} instructions per {} calls, {} per single call (subtracted)",
         meter.overhead,
-        CALLS
+        CALLS,
+        meter.single_overhead
     );
     bench::entries(meter);
     let entries_ok = meter.ok;
@@ -168,8 +170,8 @@ fn report_costs(meter: &mut Meter) -> (bool, bool) {
 }
 
 /// Logs one `learner-cost` line per estimator: `learner-cost <scalar> <estimator> <instructions
-/// per agent step> <of which the environment> <peak stack bytes> <agent state bytes>`, from a
-/// fresh agent's first steps. An agent step is a context, `act`, a reward, `observe` and
+/// per agent step> <of which the environment> <peak stack bytes> <agent state bytes> <worst
+/// step>`, from a fresh agent's first steps. An agent step is a context, `act`, a reward, `observe` and
 /// `update`; the environment's share (the context and the reward) is timed on its own.
 fn report_learner_costs(meter: &mut Meter) {
     for estimator in Estimator::ALL {
@@ -180,6 +182,7 @@ fn report_learner_costs(meter: &mut Meter) {
         let (first, stack) = painted(&mut || session.step());
         let total = meter.count(CALLS, || session.step().map(u32::from));
         let environment = meter.count(CALLS, || session.environment_only().map(u32::from));
+        let worst = meter.worst(CALLS, || session.step().map(u32::from)).1;
         let per_call = |instructions: u64| {
             (instructions.saturating_sub(meter.overhead) + u64::from(CALLS) / 2) / u64::from(CALLS)
         };
@@ -187,13 +190,14 @@ fn report_learner_costs(meter: &mut Meter) {
             meter.ok = false;
         }
         say!(
-            "learner-cost {} {} {} {} {} {}",
+            "learner-cost {} {} {} {} {} {} {}",
             learn::NATURAL_NAME,
             estimator.name(),
             per_call(total),
             per_call(environment),
             stack,
-            core::mem::size_of::<learn::BanditAgent>()
+            core::mem::size_of::<learn::BanditAgent>(),
+            worst.saturating_sub(meter.single_overhead)
         );
     }
 }
@@ -203,6 +207,8 @@ struct Meter {
     systick_hz: u32,
     /// Instructions of [`CALLS`] iterations of the timing loop around an empty closure.
     overhead: u64,
+    /// Instructions of one timed call of an empty closure (the least over [`CALLS`]).
+    single_overhead: u64,
     ok: bool,
 }
 
@@ -216,6 +222,7 @@ impl Meter {
             syst,
             systick_hz,
             overhead: 0,
+            single_overhead: 0,
             ok: true,
         }
     }
@@ -237,6 +244,18 @@ impl Meter {
             self.ok = false;
         }
         u64::from(start - end) * 1_000_000_000 / u64::from(self.systick_hz)
+    }
+
+    /// Times `calls` calls one by one: returns the least and the greatest, in instructions
+    /// (each to within one tick).
+    fn worst<F: FnMut() -> Result<u32, Error>>(&mut self, calls: u32, mut call: F) -> (u64, u64) {
+        let (mut least, mut greatest) = (u64::MAX, 0);
+        for _ in 0..calls {
+            let (_, instructions) = self.time(|| black_box(call()));
+            least = least.min(instructions);
+            greatest = greatest.max(instructions);
+        }
+        (least, greatest)
     }
 
     /// Instructions spent by one call of `call` (at most 2^24 SysTick ticks: 671 million
@@ -297,12 +316,14 @@ impl Visit for Meter {
         let total = self.count(CALLS, &mut call);
         let per_call =
             (total.saturating_sub(self.overhead) + u64::from(CALLS) / 2) / u64::from(CALLS);
+        let worst = self.worst(CALLS, &mut call).1;
         say!(
-            "cost {} {} {} {}",
+            "cost {} {} {} {} {}",
             entry.label(),
             kind.name(),
             per_call,
-            stack
+            stack,
+            worst.saturating_sub(self.single_overhead)
         );
     }
 }

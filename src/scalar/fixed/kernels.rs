@@ -140,23 +140,104 @@ const EXP_NEG_THIRTY_SECONDS: [u64; 23] = [
     1_079_822_591,
 ];
 
+/// Cores without a 32×32→64-bit multiply or a count-leading-zeros instruction: ARMv6-M
+/// (Cortex-M0, M0+, M1), recognised by its lack of 32-bit atomics. There the compiler calls
+/// `__aeabi_lmul` for every 64-bit product and `__clzsi2` for every leading-zero count; the
+/// kernels use the inline equivalents below instead, which give the same bits (their unit tests
+/// compare them with the native operations on the host).
+const ARMV6M: bool = cfg!(all(target_arch = "arm", not(target_has_atomic = "32")));
+
+/// The low 64 bits of `a · b` (`wrapping_mul`): on ARMv6-M one 32×32→64 product and two
+/// 32-bit ones, inline, instead of a call to `__aeabi_lmul`.
+#[inline(always)]
+fn mul64(a: i64, b: i64) -> i64 {
+    if ARMV6M {
+        mul64_by_parts(a, b)
+    } else {
+        a.wrapping_mul(b)
+    }
+}
+
+/// `a · b` for 32-bit operands, exact.
+#[inline(always)]
+fn wide(a: u32, b: u32) -> u64 {
+    if ARMV6M {
+        wide_by_parts(a, b)
+    } else {
+        u64::from(a) * u64::from(b)
+    }
+}
+
+/// [`wide`] from four 16×16→32 products (what `muls` gives on ARMv6-M).
+#[inline(always)]
+pub(crate) fn wide_by_parts(a: u32, b: u32) -> u64 {
+    let (a_lo, a_hi) = (a & 0xffff, a >> 16);
+    let (b_lo, b_hi) = (b & 0xffff, b >> 16);
+    let low = a_lo * b_lo;
+    let (cross_1, cross_2) = (a_lo * b_hi, a_hi * b_lo);
+    // At most 3·(2^16 − 1): no overflow.
+    let middle = (low >> 16) + (cross_1 & 0xffff) + (cross_2 & 0xffff);
+    let high = a_hi * b_hi + (cross_1 >> 16) + (cross_2 >> 16) + (middle >> 16);
+    (u64::from(high) << 32) | u64::from((middle << 16) | (low & 0xffff))
+}
+
+/// [`mul64`] from [`wide_by_parts`]: `a_lo·b_lo + 2^32 (a_hi·b_lo + a_lo·b_hi)` modulo 2^64.
+#[inline(always)]
+pub(crate) fn mul64_by_parts(a: i64, b: i64) -> i64 {
+    let (a_lo, a_hi) = (a as u32, (a >> 32) as u32);
+    let (b_lo, b_hi) = (b as u32, (b >> 32) as u32);
+    let cross = a_hi
+        .wrapping_mul(b_lo)
+        .wrapping_add(a_lo.wrapping_mul(b_hi));
+    wide_by_parts(a_lo, b_lo).wrapping_add(u64::from(cross) << 32) as i64
+}
+
+/// `x.leading_zeros()`, inline on ARMv6-M (which has no `clz`).
+#[inline(always)]
+fn leading_zeros(x: u64) -> u32 {
+    if ARMV6M {
+        leading_zeros_by_halving(x)
+    } else {
+        x.leading_zeros()
+    }
+}
+
+/// [`leading_zeros`] by halving the search interval.
+#[inline(always)]
+pub(crate) fn leading_zeros_by_halving(x: u64) -> u32 {
+    if x == 0 {
+        return 64;
+    }
+    let (mut word, mut n) = match (x >> 32) as u32 {
+        0 => (x as u32, 32),
+        high => (high, 0),
+    };
+    for bits in [16, 8, 4, 2, 1] {
+        if word >> (32 - bits) == 0 {
+            n += bits;
+            word <<= bits;
+        }
+    }
+    n
+}
+
 /// `(a · b) / 2^32`, rounded to nearest; `|a · b|` must stay below 2^63.
 #[inline]
 fn mul_q32(a: i64, b: i64) -> i64 {
-    (a * b + (1 << (Q - 1))) >> Q
+    (mul64(a, b) + (1 << (Q - 1))) >> Q
 }
 
 /// `n · ln 2` in Q32.
 #[inline]
 fn n_ln2_q32(n: i64) -> i64 {
-    (n * LN2_Q56 + (1 << 23)) >> 24
+    (mul64(n, LN2_Q56) + (1 << 23)) >> 24
 }
 
 /// Keeps the 22 leading significant bits of `x`, replacing the dropped bits by the middle of
 /// their range (the same value for every `x` with the same leading bits).
 #[inline]
 pub(crate) fn keep_22_bits(x: u64) -> u64 {
-    let bits = 64 - x.leading_zeros();
+    let bits = 64 - leading_zeros(x);
     if bits <= 22 {
         x
     } else {
@@ -169,7 +250,7 @@ pub(crate) fn keep_22_bits(x: u64) -> u64 {
 /// Absolute error below 2^-30.
 pub(crate) fn ln_q32(x: u64) -> i64 {
     let x = x.max(1);
-    let n = 63 - x.leading_zeros();
+    let n = 63 - leading_zeros(x);
     // 32-bit mantissa with its top bit set: y = mantissa / 2^31 ∈ [1, 2). Truncating the
     // bits of x below the mantissa costs less than 2^-31 relative.
     let mantissa = if n >= 31 {
@@ -185,7 +266,7 @@ pub(crate) fn ln_q32(x: u64) -> i64 {
 fn ln_mantissa_q32(mantissa: u32) -> i64 {
     let i = ((mantissa >> 26) & 31) as usize;
     // y·r_i in Q63, within 2^-6 of one (so it fits a u64), then d = y·r_i - 1 in Q32.
-    let product = u64::from(mantissa) * u64::from(RECIPROCAL[i]);
+    let product = wide(mantissa, RECIPROCAL[i]);
     let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
     // ln(1 + d) = d(1 - d(1/2 - d(1/3 - d(1/4 - d/5)))) by Horner's rule, each step in Q32.
     let mut a = ONE_Q32 / 4 - mul_q32(d, FIFTH_Q32);
@@ -201,8 +282,8 @@ fn exp_q32(raw: i32) -> u64 {
     let x = i64::from(raw) << 16;
     // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0]: estimated with the reciprocal (|raw| <
     // 2^20, so the product fits), then corrected by at most one step either way.
-    let mut k = -((-i64::from(raw) * INV_LN2_Q32) >> 48);
-    let mut r = x - k * LN2_Q32;
+    let mut k = -(mul64(-i64::from(raw), INV_LN2_Q32) >> 48);
+    let mut r = x - mul64(k, LN2_Q32);
     if r > 0 {
         k += 1;
         r -= LN2_Q32;
@@ -220,7 +301,7 @@ fn exp_q32(raw: i32) -> u64 {
     p = ONE_Q32 + mul_q32(s, p);
     let table = EXP_NEG_THIRTY_SECONDS[j.min(22)];
     // Q31 · Q32 = Q63 < 2^63, back to Q32.
-    let e_r = (table * p as u64 + (1 << 30)) >> 31;
+    let e_r = (mul64(table as i64, p) as u64 + (1 << 30)) >> 31;
     if k >= 0 {
         // k <= 16 for x <= 11.
         e_r << k
@@ -352,7 +433,7 @@ pub(crate) fn sqrt(raw: i32) -> i32 {
 /// `a · b` for I16F16 `a`, `b`, rounded to nearest (ties upwards), saturated.
 #[inline]
 pub(crate) fn mul(a: i32, b: i32) -> i32 {
-    let product = i64::from(a) * i64::from(b);
+    let product = mul64(i64::from(a), i64::from(b));
     let rounded = (product + (1 << 15)) >> 16;
     rounded.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
@@ -378,6 +459,73 @@ pub(crate) fn div(a: i32, b: i32) -> i32 {
         magnitude as i64
     };
     signed.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// A divisor prepared once for [`div_by`]: the magnitude normalised (top bit set) and its
+/// reciprocal, so a division costs two multiplications instead of a 64-bit division (a
+/// library call on every Cortex-M, and a slow one without a divider).
+#[derive(Debug, Clone, Copy)]
+pub struct Divisor {
+    raw: i32,
+    magnitude: u32,
+    shift: u32,
+    reciprocal: u32,
+}
+
+/// Prepares `b` for [`div_by`] (one 64-bit division, here).
+pub(crate) fn divisor(b: i32) -> Divisor {
+    let magnitude = b.unsigned_abs();
+    let shift = leading_zeros(u64::from(magnitude)).saturating_sub(32) & 31;
+    let normalised = magnitude << shift;
+    // Möller and Granlund's reciprocal: ⌊(2^64 − 1)/d⌋ − 2^32 for the normalised d.
+    let reciprocal = match u64::MAX.checked_div(u64::from(normalised)) {
+        Some(q) => q.wrapping_sub(1 << 32) as u32,
+        None => 0,
+    };
+    Divisor {
+        raw: b,
+        magnitude,
+        shift,
+        reciprocal,
+    }
+}
+
+/// [`div`] by a prepared divisor, bit for bit: the same quotient (exact integer division of
+/// the rounded numerator), by Möller and Granlund's division of a two-word number by a
+/// normalised one-word divisor with its precomputed reciprocal ("Improved division by
+/// invariant integers", IEEE Trans. Computers 60(2), 2011, algorithm 4).
+#[inline]
+pub(crate) fn div_by(a: i32, d: Divisor) -> i32 {
+    if d.raw == 0 {
+        return div(a, 0);
+    }
+    let negative = (a < 0) != (d.raw < 0);
+    // The numerator of `div`, rounding included: below 2^47 + 2^30.
+    let n = (u64::from(a.unsigned_abs()) << 16) + u64::from(d.magnitude / 2);
+    // A quotient of 2^31 or more saturates either way (to MAX, or to MIN = −2^31).
+    if n >> 31 >= u64::from(d.magnitude) {
+        return if negative { i32::MIN } else { i32::MAX };
+    }
+    // n < d·2^31, so after normalising the high word is below the divisor.
+    let u = n << d.shift;
+    let (u1, u0) = ((u >> 32) as u32, u as u32);
+    let divisor = d.magnitude << d.shift;
+    let q = wide(d.reciprocal, u1).wrapping_add(u);
+    let (mut q1, q0) = (((q >> 32) as u32).wrapping_add(1), q as u32);
+    let mut r = u0.wrapping_sub(q1.wrapping_mul(divisor));
+    if r > q0 {
+        q1 = q1.wrapping_sub(1);
+        r = r.wrapping_add(divisor);
+    }
+    if r >= divisor {
+        q1 = q1.wrapping_add(1);
+    }
+    // q1 < 2^31.
+    if negative {
+        (q1 as i32).wrapping_neg()
+    } else {
+        q1 as i32
+    }
 }
 
 /// A random word read the way every noise kernel reads it: the top bit says `U = 1 - t`
@@ -437,8 +585,8 @@ pub(crate) fn gumbel_from_word(word: u32) -> i32 {
     let ln_e = if upper && j < SERIES_LIMIT {
         // t in Q40 (< 2^32, so its square fits a u64).
         let t = (j << 7) as i64;
-        let t2 = ((t as u64 * t as u64) >> 40) as i64;
-        let t3 = ((t2 as u64 * t as u64) >> 40) as i64;
+        let t2 = (wide(t as u32, t as u32) >> 40) as i64;
+        let t3 = (wide(t2 as u32, t as u32) >> 40) as i64;
         let series_q40 = t / 2 + mul_q32(t2, FIVE_TWENTY_FOURTHS_Q32) + t3 / 8;
         ln_t_q32(j) + ((series_q40 + (1 << 7)) >> 8)
     } else {
@@ -466,6 +614,92 @@ pub(crate) fn uniform_from_word(word: u32) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Edge values and a deterministic pseudo-random sweep of 32-bit words.
+    fn words() -> impl Iterator<Item = u32> {
+        let edges = [
+            0,
+            1,
+            2,
+            3,
+            0x7fff,
+            0x8000,
+            0xffff,
+            0x1_0000,
+            0x7fff_ffff,
+            0x8000_0000,
+        ];
+        let edges = edges
+            .into_iter()
+            .flat_map(|e: u32| [e, e.wrapping_neg(), !e]);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let sweep = (0..200_000).map(move |_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 32) as u32 >> (state % 32)
+        });
+        edges.chain(sweep)
+    }
+
+    /// The inline ARMv6-M products and leading-zero count are the native operations.
+    #[test]
+    fn armv6m_replacements_are_exact() {
+        let all: Vec<u32> = words().collect();
+        for (i, &a) in all.iter().enumerate() {
+            for &b in all.iter().skip(i % 97).step_by(997).take(300) {
+                assert_eq!(wide_by_parts(a, b), u64::from(a) * u64::from(b), "{a} {b}");
+                for (x, y) in [
+                    (i64::from(a as i32), i64::from(b as i32)),
+                    ((u64::from(a) << 32 | u64::from(b)) as i64, i64::from(b)),
+                    (
+                        (u64::from(b) << 32 | u64::from(a)) as i64,
+                        (u64::from(a) << 17) as i64,
+                    ),
+                ] {
+                    assert_eq!(mul64_by_parts(x, y), x.wrapping_mul(y), "{x} {y}");
+                }
+            }
+            let x = u64::from(a) << (a % 33) | u64::from(a >> 7);
+            assert_eq!(leading_zeros_by_halving(x), x.leading_zeros(), "{x}");
+        }
+        for shift in 0..64 {
+            let x = 1u64 << shift;
+            assert_eq!(leading_zeros_by_halving(x), x.leading_zeros());
+            assert_eq!(leading_zeros_by_halving(x - 1), (x - 1).leading_zeros());
+        }
+    }
+
+    /// Division by a prepared divisor is `div`, bit for bit: every pair of edge and swept
+    /// values, in every sign combination.
+    #[test]
+    fn division_by_a_prepared_divisor_is_div() {
+        let all: Vec<i32> = words().map(|w| w as i32).collect();
+        for (i, &b) in all.iter().enumerate() {
+            let d = divisor(b);
+            for &a in all
+                .iter()
+                .skip(i % 89)
+                .step_by(499)
+                .take(500)
+                .chain(&all[..30])
+            {
+                assert_eq!(div_by(a, d), div(a, b), "{a} / {b}");
+            }
+        }
+        // The temperatures the samplers divide by, against every numerator near saturation.
+        for b in [64, 65, 1 << 15, 1 << 16, 3 << 15, 12_345_678] {
+            let d = divisor(b);
+            for a in (-(1 << 20)..(1 << 20))
+                .step_by(7)
+                .chain([i32::MIN, i32::MAX])
+            {
+                assert_eq!(div_by(a, d), div(a, b), "{a} / {b}");
+                let large = a.wrapping_mul(2048);
+                assert_eq!(div_by(large, d), div(large, b), "{large} / {b}");
+            }
+        }
+    }
 
     /// Every table entry against its definition, in f64 (whose 53 bits exceed the tables' 32).
     #[test]
