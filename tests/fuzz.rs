@@ -1286,7 +1286,6 @@ fn hostile_readouts<S: Hostile>(c: &Case<S>) -> Outcome {
     readouts(c, None)
 }
 #[test]
-#[ignore = "issue 10 item 5, learner branch: logits, probabilities and values overflow to NaN / 0"]
 fn policy_and_critic_readouts_with_hostile_parameters() {
     check::<f32>(
         "policy_and_critic_readouts_with_hostile_parameters",
