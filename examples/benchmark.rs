@@ -20,7 +20,7 @@
 use std::sync::Mutex;
 
 use gumbel::learner::{Agent, Decision, Estimator, Hidden, Linear, Network};
-use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, MovingSum, XorBandit};
+use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, ContextualBandit, MovingSum, XorBandit};
 use gumbel::{Error, Scalar};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;

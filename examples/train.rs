@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use gumbel::learner::{Agent, Decision, Estimator};
-use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, MovingSum};
+use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, ContextualBandit, MovingSum};
 use plotters::prelude::*;
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;

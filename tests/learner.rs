@@ -10,7 +10,7 @@
 use gumbel::learner::{
     Agent, Config, Critic, Estimator, Hidden, Linear, Network, Optimiser, Policy, clip,
 };
-use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, XorAgent, XorBandit};
+use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, ContextualBandit, XorAgent, XorBandit};
 use gumbel::{Error, Scalar};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;

@@ -5,7 +5,9 @@
 
 use gumbel::Scalar;
 use gumbel::learner::{Agent, Estimator};
-use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, MovingSum, XorAgent, XorBandit};
+use gumbel::tasks::{
+    Bandit, CartPole, CartPoleAgent, ContextualBandit, MovingSum, XorAgent, XorBandit,
+};
 use gumbel::{Error, learner::Linear};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;

@@ -5,8 +5,8 @@
 use core::marker::PhantomData;
 
 use super::Linear;
-use super::network::Network;
-use crate::validate::{finite, finite_array, finite_scalar, same_len};
+use super::network::{Network, checked_outputs};
+use crate::validate::{finite, finite_scalar, same_len};
 use crate::{Error, Scalar};
 
 /// A critic: per-action values `q(s)` from a [`Network`] `N` (by default [`Linear`]), linear in
@@ -55,9 +55,7 @@ impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Critic<S, D
     /// The value of each action, `q(s)` (also `∂Q/∂y`). Values that overflow are an error
     /// ([`Error::Nan`] / [`Error::NotFinite`] with the index of the first), never a NaN in `Ok`.
     pub fn action_values(&self, features: &[S]) -> Result<[S; K], Error> {
-        let (q, _) = self.network.forward(&finite_array(features)?);
-        finite(&q)?;
-        Ok(q)
+        checked_outputs(&self.network, features)
     }
 
     /// `Q(s, y) = ⟨y, q(s)⟩` for a relaxed action `y` (`K` long, finite); a result that

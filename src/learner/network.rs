@@ -3,7 +3,8 @@
 
 use core::fmt::Debug;
 
-use crate::Scalar;
+use crate::validate::{finite, finite_array};
+use crate::{Error, Scalar};
 
 pub(crate) mod sealed {
     /// Keeps [`Network`](super::Network) closed: the agent's guarantees (no panic, the bounds
@@ -90,6 +91,23 @@ where
     N: Network<S, D, K>,
 {
     network.slices_mut().into_iter().flatten()
+}
+
+/// The outputs of `network` for `features` (`D` long, finite), refused rather than returned
+/// when they overflow: [`Error::Nan`] / [`Error::NotFinite`] with the index of the first bad
+/// input, else of the first bad output. What [`Policy::logits`](super::Policy::logits) and
+/// [`Critic::action_values`](super::Critic::action_values) return.
+pub(crate) fn checked_outputs<S, const D: usize, const K: usize, N>(
+    network: &N,
+    features: &[S],
+) -> Result<[S; K], Error>
+where
+    S: Scalar,
+    N: Network<S, D, K>,
+{
+    let (outputs, _) = network.forward(&finite_array(features)?);
+    finite(&outputs)?;
+    Ok(outputs)
 }
 
 /// `max(1, max_i |x_i|)`.

@@ -134,10 +134,7 @@ pub(crate) enum Step<S> {
         momentum: S,
     },
     Adam {
-        /// `α / (1 − β₁ᵗ)`.
-        rate: S,
-        beta1: S,
-        one_minus_beta1: S,
+        first: FirstMoment<S>,
         beta2: S,
         one_minus_beta2: S,
         /// `1 / (1 − β₂ᵗ)`.
@@ -145,13 +142,37 @@ pub(crate) enum Step<S> {
         epsilon: S,
     },
     AdaMax {
-        /// `α / (1 − β₁ᵗ)`.
-        rate: S,
-        beta1: S,
-        one_minus_beta1: S,
+        first: FirstMoment<S>,
         beta2: S,
         epsilon: S,
     },
+}
+
+/// What Adam and AdaMax share: the first moment `m ← β₁ m + (1 − β₁) g` and the step size
+/// with its bias correction, `α / (1 − β₁ᵗ)`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FirstMoment<S> {
+    /// `α / (1 − β₁ᵗ)`.
+    rate: S,
+    beta1: S,
+    one_minus_beta1: S,
+}
+
+impl<S: Scalar> FirstMoment<S> {
+    /// For step size `α`, decay `β₁` and `β₁ᵗ` after this step.
+    fn new(learning_rate: S, beta1: S, beta1_power: S) -> Self {
+        Self {
+            rate: learning_rate / (S::ONE - beta1_power),
+            beta1,
+            one_minus_beta1: S::ONE - beta1,
+        }
+    }
+
+    /// The moment after gradient `g`.
+    #[inline(always)]
+    fn next(&self, m: S, g: S) -> S {
+        self.beta1 * m + self.one_minus_beta1 * g
+    }
 }
 
 /// A pass over every parameter with its moments and gradient, given the per-parameter update
@@ -175,29 +196,25 @@ impl<S: Scalar> Step<S> {
                 (p - learning_rate * m, m, v)
             }),
             Step::Adam {
-                rate,
-                beta1,
-                one_minus_beta1,
+                first,
                 beta2,
                 one_minus_beta2,
                 second_correction,
                 epsilon,
             } => pass.pass(move |p, m, v, g| {
-                let m = beta1 * m + one_minus_beta1 * g;
+                let m = first.next(m, g);
                 let v = beta2 * v + one_minus_beta2 * g * g;
-                let step = rate * m / ((v * second_correction).sqrt() + epsilon);
+                let step = first.rate * m / ((v * second_correction).sqrt() + epsilon);
                 (p - step, m, v)
             }),
             Step::AdaMax {
-                rate,
-                beta1,
-                one_minus_beta1,
+                first,
                 beta2,
                 epsilon,
             } => pass.pass(move |p, m, v, g| {
-                let m = beta1 * m + one_minus_beta1 * g;
+                let m = first.next(m, g);
                 let u = (beta2 * v).max(g.abs());
-                (p - rate * m / (u + epsilon), m, u)
+                (p - first.rate * m / (u + epsilon), m, u)
             }),
         }
     }
@@ -231,9 +248,7 @@ impl<S: Scalar> Optimiser<S> {
                 let beta2_power = state.beta2_power * beta2;
                 (
                     Step::Adam {
-                        rate: learning_rate / (S::ONE - beta1_power),
-                        beta1,
-                        one_minus_beta1: S::ONE - beta1,
+                        first: FirstMoment::new(learning_rate, beta1, beta1_power),
                         beta2,
                         one_minus_beta2: S::ONE - beta2,
                         second_correction: S::ONE / (S::ONE - beta2_power),
@@ -252,9 +267,7 @@ impl<S: Scalar> Optimiser<S> {
                 let beta1_power = state.beta1_power * beta1;
                 (
                     Step::AdaMax {
-                        rate: learning_rate / (S::ONE - beta1_power),
-                        beta1,
-                        one_minus_beta1: S::ONE - beta1,
+                        first: FirstMoment::new(learning_rate, beta1, beta1_power),
                         beta2,
                         epsilon,
                     },

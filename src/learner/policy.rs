@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use rand_core::Rng;
 
 use super::Linear;
-use super::network::{Network, non_finite_sentinel};
+use super::network::{Network, checked_outputs, non_finite_sentinel};
 use crate::validate::{finite, finite_array};
 use crate::{Error, Scalar, Temperature, categorical, concrete};
 
@@ -113,10 +113,7 @@ impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Policy<S, D
     /// features beyond the scalar's range) are an error, [`Error::Nan`] or
     /// [`Error::NotFinite`] with the index of the first bad logit, never a NaN in `Ok`.
     pub fn logits(&self, features: &[S]) -> Result<[S; K], Error> {
-        let features = finite_array(features)?;
-        let (logits, _) = self.network.forward(&features);
-        finite(&logits)?;
-        Ok(logits)
+        checked_outputs(&self.network, features)
     }
 
     /// The action probabilities `softmax(f(s))`; errors as [`logits`](Self::logits).

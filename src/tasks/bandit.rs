@@ -2,7 +2,8 @@
 
 use rand_core::Rng;
 
-use crate::learner::{Agent, Config, Estimator, Network, Optimiser};
+use super::ContextualBandit;
+use crate::learner::{Config, Estimator, Optimiser};
 use crate::{Error, Scalar, Temperature};
 
 /// Mean reward of each action in each context, in tenths. Every context has one best action
@@ -47,44 +48,9 @@ impl Bandit {
         Self { context: 0 }
     }
 
-    /// Draws the next context and returns its features.
-    pub fn next_context<S: Scalar, R: Rng + ?Sized>(&mut self, rng: &mut R) -> [S; 4] {
-        self.context = (rng.next_u32() >> 30) as usize;
-        let mut features = [S::ZERO; 4];
-        for (d, f) in features.iter_mut().enumerate() {
-            let jitter = (S::uniform_from_word(rng.next_u32()) - S::HALF) * S::HALF;
-            *f = if d == self.context { S::ONE } else { S::ZERO } + jitter;
-        }
-        features
-    }
-
     /// The current context.
     pub fn context(&self) -> usize {
         self.context
-    }
-
-    /// The best action in the current context.
-    pub fn optimal_action(&self) -> usize {
-        OPTIMAL.get(self.context).copied().unwrap_or(0)
-    }
-
-    /// The mean reward of `action` in the current context (an action `≥ 4` is
-    /// [`Error::UnavailableAction`]).
-    pub fn mean_reward<S: Scalar>(&self, action: usize) -> Result<S, Error> {
-        let tenths = MEAN_REWARD_TENTHS
-            .get(self.context)
-            .and_then(|row| row.get(action))
-            .ok_or(Error::UnavailableAction { index: action })?;
-        Ok(S::from_i32(*tenths) / S::from_i32(10))
-    }
-
-    /// A noisy reward for `action`: its mean plus uniform noise in `(−1, 1)`.
-    pub fn reward<S: Scalar, R: Rng + ?Sized>(
-        &self,
-        rng: &mut R,
-        action: usize,
-    ) -> Result<S, Error> {
-        Ok(with_noise(rng, self.mean_reward::<S>(action)?))
     }
 
     /// The hyperparameters the benchmark uses for `estimator`, from integers only (so the same
@@ -108,50 +74,32 @@ impl Bandit {
             baseline_decay: ratio(19, 20),
         })
     }
+}
 
-    /// One step of training: draws a context, lets `agent` act, draws the reward and
-    /// [`learn`](Agent::learn)s from it. Returns whether the action was optimal.
-    pub fn train_step<S, R, P, C>(
-        &mut self,
-        agent: &mut Agent<S, 4, 4, P, C>,
-        rng: &mut R,
-    ) -> Result<bool, Error>
-    where
-        S: Scalar,
-        R: Rng + ?Sized,
-        P: Network<S, 4, 4>,
-        C: Network<S, 4, 4>,
-    {
-        let features = self.next_context::<S, R>(rng);
-        let action = learn_once(agent, rng, &features, |rng, action| {
-            self.reward(rng, action)
-        })?;
-        Ok(action == self.optimal_action())
+impl ContextualBandit<4, 4> for Bandit {
+    /// Draws the next context and returns its features.
+    fn next_context<S: Scalar, R: Rng + ?Sized>(&mut self, rng: &mut R) -> [S; 4] {
+        self.context = (rng.next_u32() >> 30) as usize;
+        let mut features = [S::ZERO; 4];
+        for (d, f) in features.iter_mut().enumerate() {
+            let jitter = (S::uniform_from_word(rng.next_u32()) - S::HALF) * S::HALF;
+            *f = if d == self.context { S::ONE } else { S::ZERO } + jitter;
+        }
+        features
     }
-}
 
-/// One bandit step for `agent` on `features`: act, draw the reward of the action with `reward`
-/// (from the same generator), and [`learn`](Agent::learn) from it. Returns the action.
-pub(crate) fn learn_once<S, R, P, C, const D: usize, const K: usize>(
-    agent: &mut Agent<S, D, K, P, C>,
-    rng: &mut R,
-    features: &[S; D],
-    reward: impl FnOnce(&mut R, usize) -> Result<S, Error>,
-) -> Result<usize, Error>
-where
-    S: Scalar,
-    R: Rng + ?Sized,
-    P: Network<S, D, K>,
-    C: Network<S, D, K>,
-{
-    let decision = agent.act(rng, features)?;
-    let reward = reward(rng, decision.action())?;
-    agent.learn(rng, &decision, reward)?;
-    Ok(decision.action())
-}
+    /// The best action in the current context.
+    fn optimal_action(&self) -> usize {
+        OPTIMAL.get(self.context).copied().unwrap_or(0)
+    }
 
-/// `mean` plus uniform noise in `(−1, 1)` from one random word.
-pub(crate) fn with_noise<S: Scalar, R: Rng + ?Sized>(rng: &mut R, mean: S) -> S {
-    let noise = S::uniform_from_word(rng.next_u32()) - S::HALF;
-    mean + noise + noise
+    /// The mean reward of `action` in the current context (an action `≥ 4` is
+    /// [`Error::UnavailableAction`]).
+    fn mean_reward<S: Scalar>(&self, action: usize) -> Result<S, Error> {
+        let tenths = MEAN_REWARD_TENTHS
+            .get(self.context)
+            .and_then(|row| row.get(action))
+            .ok_or(Error::UnavailableAction { index: action })?;
+        Ok(S::from_i32(*tenths) / S::from_i32(10))
+    }
 }

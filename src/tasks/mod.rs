@@ -9,10 +9,12 @@
 
 mod bandit;
 mod cartpole;
+mod contextual;
 mod moving_sum;
 mod xor_bandit;
 
 pub use bandit::Bandit;
 pub use cartpole::{CartPole, CartPoleAgent};
+pub use contextual::ContextualBandit;
 pub use moving_sum::MovingSum;
 pub use xor_bandit::{XorAgent, XorBandit};

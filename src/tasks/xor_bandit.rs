@@ -3,8 +3,8 @@
 
 use rand_core::Rng;
 
-use super::bandit::{learn_once, with_noise};
-use crate::learner::{Agent, Config, Estimator, Hidden, Network, Optimiser};
+use super::ContextualBandit;
+use crate::learner::{Agent, Config, Estimator, Hidden, Optimiser};
 use crate::{Error, Scalar, Temperature};
 
 /// The agent the XOR bandit needs, in scalar `S`: 2 features, 2 actions, a policy and a critic
@@ -49,47 +49,9 @@ impl XorBandit {
         Self { bits: [false; 2] }
     }
 
-    /// Draws the next context and returns its features.
-    pub fn next_context<S: Scalar, R: Rng + ?Sized>(&mut self, rng: &mut R) -> [S; 2] {
-        let word = rng.next_u32();
-        self.bits = [word >> 31 == 1, (word >> 30) & 1 == 1];
-        self.bits.map(|bit| {
-            let jitter = (S::uniform_from_word(rng.next_u32()) - S::HALF) * S::HALF;
-            let sign = if bit { S::ONE } else { -S::ONE };
-            sign + jitter
-        })
-    }
-
     /// The current context bits.
     pub fn bits(&self) -> [bool; 2] {
         self.bits
-    }
-
-    /// The best action in the current context, `b₁ ⊕ b₂`.
-    pub fn optimal_action(&self) -> usize {
-        usize::from(self.bits[0] ^ self.bits[1])
-    }
-
-    /// The mean reward of `action` in the current context: 1 for the best, 0.6 for the other
-    /// (an action `≥ 2` is [`Error::UnavailableAction`]).
-    pub fn mean_reward<S: Scalar>(&self, action: usize) -> Result<S, Error> {
-        if action >= Self::ACTIONS {
-            return Err(Error::UnavailableAction { index: action });
-        }
-        Ok(if action == self.optimal_action() {
-            S::ONE
-        } else {
-            S::from_i32(3) / S::from_i32(5)
-        })
-    }
-
-    /// A noisy reward for `action`: its mean plus uniform noise in `(−1, 1)`.
-    pub fn reward<S: Scalar, R: Rng + ?Sized>(
-        &self,
-        rng: &mut R,
-        action: usize,
-    ) -> Result<S, Error> {
-        Ok(with_noise(rng, self.mean_reward::<S>(action)?))
     }
 
     /// The hyperparameters the benchmark uses for `estimator`, for the hidden-layer agent and
@@ -123,24 +85,35 @@ impl XorBandit {
             baseline_decay: ratio(19, 20),
         })
     }
+}
 
-    /// One step of training: draws a context, lets `agent` act, draws the reward and
-    /// [`learn`](Agent::learn)s from it. Returns whether the action was optimal.
-    pub fn train_step<S, R, P, C>(
-        &mut self,
-        agent: &mut Agent<S, 2, 2, P, C>,
-        rng: &mut R,
-    ) -> Result<bool, Error>
-    where
-        S: Scalar,
-        R: Rng + ?Sized,
-        P: Network<S, 2, 2>,
-        C: Network<S, 2, 2>,
-    {
-        let features = self.next_context::<S, R>(rng);
-        let action = learn_once(agent, rng, &features, |rng, action| {
-            self.reward(rng, action)
-        })?;
-        Ok(action == self.optimal_action())
+impl ContextualBandit<2, 2> for XorBandit {
+    /// Draws the next context and returns its features.
+    fn next_context<S: Scalar, R: Rng + ?Sized>(&mut self, rng: &mut R) -> [S; 2] {
+        let word = rng.next_u32();
+        self.bits = [word >> 31 == 1, (word >> 30) & 1 == 1];
+        self.bits.map(|bit| {
+            let jitter = (S::uniform_from_word(rng.next_u32()) - S::HALF) * S::HALF;
+            let sign = if bit { S::ONE } else { -S::ONE };
+            sign + jitter
+        })
+    }
+
+    /// The best action in the current context, `b₁ ⊕ b₂`.
+    fn optimal_action(&self) -> usize {
+        usize::from(self.bits[0] ^ self.bits[1])
+    }
+
+    /// The mean reward of `action` in the current context: 1 for the best, 0.6 for the other
+    /// (an action `≥ 2` is [`Error::UnavailableAction`]).
+    fn mean_reward<S: Scalar>(&self, action: usize) -> Result<S, Error> {
+        if action >= Self::ACTIONS {
+            return Err(Error::UnavailableAction { index: action });
+        }
+        Ok(if action == self.optimal_action() {
+            S::ONE
+        } else {
+            S::from_i32(3) / S::from_i32(5)
+        })
     }
 }

@@ -12,7 +12,7 @@ use gumbel::estimators::{
     Buffers, Choice, Draw, gumbel_rao, rebar, relax, reparam, score, straight_through,
 };
 use gumbel::learner::{Agent, Config, Critic, Estimator, Hidden, Linear, Optimiser, Policy, clip};
-use gumbel::tasks::{Bandit, MovingSum, XorAgent, XorBandit};
+use gumbel::tasks::{Bandit, ContextualBandit, MovingSum, XorAgent, XorBandit};
 #[cfg(feature = "f32")]
 use gumbel::tasks::{CartPole, CartPoleAgent};
 use gumbel::{

@@ -7,7 +7,7 @@ use core::ptr::{null, null_mut};
 
 use gumbel::estimators::reparam;
 use gumbel::learner::{Agent, Estimator};
-use gumbel::tasks::Bandit;
+use gumbel::tasks::{Bandit, ContextualBandit};
 use gumbel::{Fixed, Scalar, Temperature, categorical, concrete, topk};
 use gumbel_capi::*;
 use rand_core::{Rng, SeedableRng};
