@@ -70,24 +70,6 @@ fn word(i: usize) -> usize {
 }
 
 #[test]
-fn blob_len_is_the_documented_size_for_every_shape() {
-    // 26 + 4·(3 (P + C) + 5) + 12.
-    let len = |p: usize, c: usize| 26 + 4 * (3 * (p + c) + 5) + 12;
-    assert_eq!(BanditAgent::BLOB_LEN, 538);
-    assert_eq!(BanditAgent::BLOB_LEN, len(20, 20));
-    assert_eq!(Agent::<f32, 4, 2>::BLOB_LEN, 298);
-    assert_eq!(CartPoleAgent::<f32>::BLOB_LEN, 1546);
-    assert_eq!(CartPoleAgent::<f32>::BLOB_LEN, len(10, 114));
-    assert_eq!(XorAgent::<f32>::BLOB_LEN, 2026);
-    assert_eq!(XorAgent::<f32>::BLOB_LEN, len(82, 82));
-    assert_eq!(
-        <Hidden<f32, 4, 16, 2> as Network<f32, 4, 2>>::PARAMETERS,
-        114
-    );
-    assert_eq!(<Linear<f32, 4, 4> as Network<f32, 4, 4>>::PARAMETERS, 20);
-}
-
-#[test]
 fn save_then_load_is_exact_and_training_continues_identically() {
     for config in [
         adam_config(Estimator::Relax),
@@ -599,94 +581,6 @@ fn observe_with_target_fits_the_critic_to_the_target() {
     );
 }
 
-#[test]
-fn invalid_configurations_are_refused() {
-    let good = Bandit::config::<f32>(Estimator::Reinforce).unwrap();
-    let bad = [
-        Config {
-            baseline_decay: 1.0,
-            ..good
-        },
-        Config {
-            baseline_decay: f32::NAN,
-            ..good
-        },
-        Config {
-            max_gradient_norm: -1.0,
-            ..good
-        },
-        Config {
-            max_gradient_norm: f32::INFINITY,
-            ..good
-        },
-        Config {
-            policy_optimiser: Optimiser::Sgd {
-                learning_rate: 0.0,
-                momentum: 0.0,
-            },
-            ..good
-        },
-        Config {
-            policy_optimiser: Optimiser::Sgd {
-                learning_rate: 0.1,
-                momentum: 1.0,
-            },
-            ..good
-        },
-        Config {
-            critic_optimiser: Optimiser::Adam {
-                learning_rate: 0.1,
-                beta1: 0.9,
-                beta2: 0.999,
-                epsilon: 0.0,
-            },
-            ..good
-        },
-        Config {
-            critic_optimiser: Optimiser::AdaMax {
-                learning_rate: 0.1,
-                beta1: 0.9,
-                beta2: 1.0,
-                epsilon: 1e-8,
-            },
-            ..good
-        },
-        Config {
-            estimator: Estimator::GumbelRao { samples: 0 },
-            ..good
-        },
-    ];
-    for config in bad {
-        assert_eq!(
-            BanditAgent::new(config).unwrap_err(),
-            Error::InvalidParameter,
-            "{config:?}"
-        );
-    }
-    let nan_policy = Policy::new(Linear::new([[f32::NAN; 4]; 4], [0.0; 4]));
-    assert_eq!(
-        BanditAgent::with_networks(good, nan_policy, Critic::ZERO).unwrap_err(),
-        Error::NotFinite { index: 0 }
-    );
-}
-
-#[test]
-fn clipping_scales_long_gradients_to_the_limit_and_keeps_short_ones() {
-    let mut g = Linear::<f32, 2, 2>::new([[3.0, 0.0], [0.0, 0.0]], [4.0, 0.0]);
-    assert_eq!(clip::clip(&mut g, 1.0), 5.0);
-    assert_eq!(g.weights()[0][0], 0.6);
-    assert_eq!(g.bias()[0], 0.8);
-    let mut short = Linear::<f32, 2, 2>::new([[0.3, 0.0], [0.0, 0.0]], [0.4, 0.0]);
-    let copy = short;
-    clip::clip(&mut short, 1.0);
-    assert_eq!(short, copy);
-    // No overflow or underflow in the norm.
-    let huge = Linear::<f32, 1, 2>::new([[3e30], [4e30]], [0.0; 2]);
-    assert!((clip::norm(&huge) / 5e30 - 1.0).abs() < 4.0 * f32::EPSILON);
-    let tiny = Linear::<f32, 1, 2>::new([[3e-30], [4e-30]], [0.0; 2]);
-    assert!((clip::norm(&tiny) / 5e-30 - 1.0).abs() < 4.0 * f32::EPSILON);
-}
-
 /// After one step with bias correction Adam's `m̂ = g` and `v̂ = g²`, AdaMax's `m̂ = g` and
 /// `u = |g|`: both step by `α g / (|g| + ε)`, the learning rate times the gradient's sign.
 #[test]
@@ -729,25 +623,6 @@ fn adam_and_adamax_first_steps_move_each_parameter_by_the_learning_rate() {
             assert!((p.bias()[k] - expected_sign * learning_rate).abs() < 1e-6);
         }
     }
-}
-
-#[test]
-fn sgd_first_step_is_the_learning_rate_times_the_gradient() {
-    let config = Config {
-        policy_optimiser: Optimiser::Sgd {
-            learning_rate: 0.5,
-            momentum: 0.5,
-        },
-        max_gradient_norm: 0.0,
-        baseline_decay: 0.0,
-        ..Bandit::config(Estimator::Reinforce).unwrap()
-    };
-    let mut agent = Agent::<f32, 1, 2>::new(config).unwrap();
-    let mut rng = Xoshiro128PlusPlus::seed_from_u64(13);
-    let decision = agent.act(&mut rng, &[0.0]).unwrap();
-    agent.learn(&mut rng, &decision, 1.0).unwrap(); // baseline 0: loss gradient −(e_a − 1/2)
-    let first = agent.policy().parameters().bias()[decision.action()];
-    assert_eq!(first, 0.25);
 }
 
 /// The norm's documented error bound on random gradients spanning six orders of magnitude:

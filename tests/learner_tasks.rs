@@ -180,39 +180,3 @@ fn the_time_limit_is_not_a_failure() {
     }
     panic!("the controller never reached the time limit");
 }
-
-/// Issue 10, item 9: `MovingSum`'s sum was a `u32`, which 255 × 16,843,010 overflows (a panic
-/// with overflow checks, as in this test profile; a wrong sum without).
-#[test]
-fn the_window_sum_does_not_overflow_for_large_windows() {
-    const N: usize = 16_843_010;
-    let run = || {
-        let mut window = MovingSum::<N>::new();
-        for _ in 0..N {
-            window.push(255);
-        }
-        assert!(window.is_full());
-        assert_eq!(window.sum(), 255 * N as u64);
-        assert!(window.sum() > u64::from(u32::MAX));
-        window.push(0);
-        assert_eq!(window.sum(), 255 * (N as u64 - 1));
-    };
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(run)
-        .unwrap()
-        .join()
-        .unwrap();
-}
-
-#[test]
-fn the_window_holds_the_last_n_values() {
-    let mut window = MovingSum::<3>::new();
-    for (value, sum, full) in [(1, 1, false), (2, 3, false), (3, 6, true), (4, 9, true)] {
-        window.push(value);
-        assert_eq!((window.sum(), window.is_full()), (sum, full));
-    }
-    let mut empty = MovingSum::<0>::new();
-    empty.push(9);
-    assert_eq!(empty.sum(), 0);
-}

@@ -268,3 +268,42 @@ impl<S: Scalar> LocationScale<S> {
         self.scaled(v).max(S::LOWEST).min(S::MAX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_validated() {
+        for (location, scale, error) in [
+            (f32::NAN, 1.0, Error::Nan { index: 0 }),
+            (f32::INFINITY, 1.0, Error::NotFinite { index: 0 }),
+            (0.0, f32::NAN, Error::Nan { index: 1 }),
+            (0.0, f32::INFINITY, Error::NotFinite { index: 1 }),
+            (0.0, 0.0, Error::InvalidParameter),
+            (0.0, -1.0, Error::InvalidParameter),
+            // A reciprocal that overflows: the density at the mode would be infinite.
+            (0.0, 1e-40, Error::InvalidParameter),
+            (0.0, f32::from_bits(1), Error::InvalidParameter),
+        ] {
+            assert_eq!(Gumbel::new(location, scale), Err(error));
+            assert_eq!(Logistic::new(location, scale), Err(error));
+        }
+        let g = Gumbel::new(1.5f32, 0.25).unwrap();
+        assert_eq!((g.location(), g.scale()), (1.5, 0.25));
+        // The smallest scales accepted keep every function finite, at infinite points too, and a
+        // quantile beyond the finite range is clamped to it.
+        let tiny = Gumbel::new(1.0f32, 3e-39).unwrap();
+        for x in [f32::NEG_INFINITY, 1.0, f32::INFINITY] {
+            assert!(tiny.pdf(x).unwrap().is_finite() && tiny.log_cdf(x).unwrap() <= 0.0);
+        }
+        let wide = Logistic::new(0.0f32, f32::MAX).unwrap();
+        assert_eq!(wide.quantile(1e-6).unwrap(), f32::MIN);
+        assert_eq!(wide.quantile(1.0 - 1e-6).unwrap(), f32::MAX);
+        assert_eq!(Gumbel::<f32>::standard(), Gumbel::new(0.0, 1.0).unwrap());
+        assert_eq!(
+            Logistic::<f32>::standard(),
+            Logistic::new(0.0, 1.0).unwrap()
+        );
+    }
+}

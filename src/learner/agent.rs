@@ -94,7 +94,7 @@ impl<S: Scalar, const D: usize, const K: usize, P: Network<S, D, K>, C: Network<
     /// | `Agent<_, 4, 4>` (both [`Linear`], the bandit) | 20 | 20 | 538 |
     /// | `Agent<_, 4, 2>` (both [`Linear`]) | 10 | 10 | 298 |
     /// | `Agent<_, 4, 2, Linear<_, 4, 2>, Hidden<_, 4, 16, 2>>` (CartPole) | 10 | 114 | 1,546 |
-    /// | `Agent<_, 2, 2, Hidden<_, 2, 8, 2>, Hidden<_, 2, 8, 2>>` (XOR bandit) | 42 | 42 | 562 |
+    /// | `Agent<_, 2, 2, Hidden<_, 2, 16, 2>, Hidden<_, 2, 16, 2>>` (XOR bandit) | 82 | 82 | 2,026 |
     ///
     /// [`Hidden`]: super::Hidden
     pub const BLOB_LEN: usize = persistence::blob_len(P::PARAMETERS, C::PARAMETERS);
@@ -445,5 +445,122 @@ impl<S: Scalar, const D: usize, const K: usize, P: Network<S, D, K>, C: Network<
         self.state = persistence::load(blob, self.config.baseline_decay)?;
         self.pending = Self::NO_PENDING;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_core::SeedableRng;
+    use rand_xoshiro::Xoshiro128PlusPlus;
+
+    use super::*;
+    use crate::learner::{Critic, Linear, Optimiser, Policy};
+
+    /// A valid configuration: REINFORCE, λ = 1/2, SGD for both networks, clipping at 5.
+    fn config() -> Config<f32> {
+        Config {
+            estimator: Estimator::Reinforce,
+            temperature: Temperature::new(0.5).unwrap(),
+            policy_optimiser: Optimiser::Sgd {
+                learning_rate: 0.01,
+                momentum: 0.9,
+            },
+            critic_optimiser: Optimiser::Sgd {
+                learning_rate: 0.05,
+                momentum: 0.0,
+            },
+            max_gradient_norm: 5.0,
+            baseline_decay: 0.95,
+        }
+    }
+
+    #[test]
+    fn invalid_configurations_are_refused() {
+        let good = config();
+        let bad = [
+            Config {
+                baseline_decay: 1.0,
+                ..good
+            },
+            Config {
+                baseline_decay: f32::NAN,
+                ..good
+            },
+            Config {
+                max_gradient_norm: -1.0,
+                ..good
+            },
+            Config {
+                max_gradient_norm: f32::INFINITY,
+                ..good
+            },
+            Config {
+                policy_optimiser: Optimiser::Sgd {
+                    learning_rate: 0.0,
+                    momentum: 0.0,
+                },
+                ..good
+            },
+            Config {
+                policy_optimiser: Optimiser::Sgd {
+                    learning_rate: 0.1,
+                    momentum: 1.0,
+                },
+                ..good
+            },
+            Config {
+                critic_optimiser: Optimiser::Adam {
+                    learning_rate: 0.1,
+                    beta1: 0.9,
+                    beta2: 0.999,
+                    epsilon: 0.0,
+                },
+                ..good
+            },
+            Config {
+                critic_optimiser: Optimiser::AdaMax {
+                    learning_rate: 0.1,
+                    beta1: 0.9,
+                    beta2: 1.0,
+                    epsilon: 1e-8,
+                },
+                ..good
+            },
+            Config {
+                estimator: Estimator::GumbelRao { samples: 0 },
+                ..good
+            },
+        ];
+        for config in bad {
+            assert_eq!(
+                Agent::<f32, 4, 4>::new(config).unwrap_err(),
+                Error::InvalidParameter,
+                "{config:?}"
+            );
+        }
+        let nan_policy = Policy::new(Linear::new([[f32::NAN; 4]; 4], [0.0; 4]));
+        assert_eq!(
+            Agent::<f32, 4, 4>::with_networks(good, nan_policy, Critic::ZERO).unwrap_err(),
+            Error::NotFinite { index: 0 }
+        );
+    }
+
+    #[test]
+    fn sgd_first_step_is_the_learning_rate_times_the_gradient() {
+        let config = Config {
+            policy_optimiser: Optimiser::Sgd {
+                learning_rate: 0.5,
+                momentum: 0.5,
+            },
+            max_gradient_norm: 0.0,
+            baseline_decay: 0.0,
+            ..config()
+        };
+        let mut agent = Agent::<f32, 1, 2>::new(config).unwrap();
+        let mut rng = Xoshiro128PlusPlus::seed_from_u64(13);
+        let decision = agent.act(&mut rng, &[0.0]).unwrap();
+        agent.learn(&mut rng, &decision, 1.0).unwrap(); // baseline 0: loss gradient −(e_a − 1/2)
+        let first = agent.policy().parameters().bias()[decision.action()];
+        assert_eq!(first, 0.25);
     }
 }

@@ -75,3 +75,26 @@ pub(crate) fn scale<S: Scalar, const D: usize, const K: usize, N: Network<S, D, 
     }
     mean
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::learner::Linear;
+
+    #[test]
+    fn clipping_scales_long_gradients_to_the_limit_and_keeps_short_ones() {
+        let mut g = Linear::<f32, 2, 2>::new([[3.0, 0.0], [0.0, 0.0]], [4.0, 0.0]);
+        assert_eq!(clip(&mut g, 1.0), 5.0);
+        assert_eq!(g.weights()[0][0], 0.6);
+        assert_eq!(g.bias()[0], 0.8);
+        let mut short = Linear::<f32, 2, 2>::new([[0.3, 0.0], [0.0, 0.0]], [0.4, 0.0]);
+        let copy = short;
+        clip(&mut short, 1.0);
+        assert_eq!(short, copy);
+        // No overflow or underflow in the norm.
+        let huge = Linear::<f32, 1, 2>::new([[3e30], [4e30]], [0.0; 2]);
+        assert!((norm(&huge) / 5e30 - 1.0).abs() < 4.0 * f32::EPSILON);
+        let tiny = Linear::<f32, 1, 2>::new([[3e-30], [4e-30]], [0.0; 2]);
+        assert!((norm(&tiny) / 5e-30 - 1.0).abs() < 4.0 * f32::EPSILON);
+    }
+}

@@ -205,3 +205,38 @@ where
         updates,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::learner::{Agent, Hidden, Linear, Network};
+
+    #[test]
+    fn blob_len_is_the_documented_size_for_every_shape() {
+        // 26 + 4·(3 (P + C) + 5) + 12.
+        let len = |p: usize, c: usize| 26 + 4 * (3 * (p + c) + 5) + 12;
+        assert_eq!(Agent::<f32, 4, 4>::BLOB_LEN, 538);
+        assert_eq!(Agent::<f32, 4, 4>::BLOB_LEN, len(20, 20));
+        assert_eq!(Agent::<f32, 4, 2>::BLOB_LEN, 298);
+        assert_eq!(
+            Agent::<f32, 4, 2, Linear<f32, 4, 2>, Hidden<f32, 4, 16, 2>>::BLOB_LEN,
+            1546
+        );
+        assert_eq!(
+            Agent::<f32, 4, 2, Linear<f32, 4, 2>, Hidden<f32, 4, 16, 2>>::BLOB_LEN,
+            len(10, 114)
+        );
+        assert_eq!(
+            Agent::<f32, 2, 2, Hidden<f32, 2, 16, 2>, Hidden<f32, 2, 16, 2>>::BLOB_LEN,
+            2026
+        );
+        assert_eq!(
+            Agent::<f32, 2, 2, Hidden<f32, 2, 16, 2>, Hidden<f32, 2, 16, 2>>::BLOB_LEN,
+            len(82, 82)
+        );
+        assert_eq!(
+            <Hidden<f32, 4, 16, 2> as Network<f32, 4, 2>>::PARAMETERS,
+            114
+        );
+        assert_eq!(<Linear<f32, 4, 4> as Network<f32, 4, 4>>::PARAMETERS, 20);
+    }
+}
