@@ -16,7 +16,7 @@
 
 use gumbel::Error;
 use gumbel::learner::{Agent, Decision, Estimator};
-use gumbel::tasks::{Bandit, ContextualBandit, CartPole, CartPoleAgent, MovingSum};
+use gumbel::tasks::{Bandit, CartPole, CartPoleAgent, ContextualBandit, MovingSum};
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro128PlusPlus;
 
