@@ -29,6 +29,11 @@ for board in "${boards[@]}"; do
     (cd "$board" && cargo run --release --quiet) >"$work/$board.log"
     grep -E '^cost [a-z_0-9]+ [a-z0-9]+ [0-9]+ [0-9]+ [0-9]+$' "$work/$board.log" | sed "s/^cost /$board /" >>"$work/costs"
     grep -E '^learner-cost ' "$work/$board.log" | sed "s/^learner-cost /$board /" >>"$work/learner"
+    grep -E '^learner (f32|fixed) [^ ]+: [0-9]+ of the last ' "$work/$board.log" |
+        awk -v b="$board" '{ sub(":", "", $3); print b, $2, $3, $4 }' >>"$work/bandit"
+    grep -E '^learner-cartpole ' "$work/$board.log" | sed "s/^learner-cartpole /$board /" >>"$work/cartpole"
+    sed -n "s/^learner peak stack, whole training (agent, window, steps): \([0-9]*\) bytes$/$board \1/p" \
+        "$work/$board.log" >>"$work/bandit-stack"
     target=$(sed -n 's/^target = "\(.*\)"/\1/p' "$board/.cargo/config.toml")
     elf="$board/target/$target/release/gumbel-board-$board"
     echo "==> $board: flash probes" >&2
@@ -113,12 +118,6 @@ def table(cell, keys=None):
 
 pair = "gumbel_max_16+concrete_16"
 learner = [line.split() for line in open(f"{work}/learner")]
-learner_table = ["| core | scalar | estimator | instructions per step, mean / worst | of which the task | peak stack |",
-                 "|---|---|---|---:|---:|---:|"]
-for board, scalar, estimator, total, environment, st, _state, worst_step in learner:
-    learner_table.append(f"| {cores[board]} | {scalar} | {estimator} | {int(total):,} / {int(worst_step):,} | "
-                         f"{int(environment):,} | {int(st):,} B |")
-
 report = f"""**Instructions per call** (QEMU `-icount shift=0,align=off`, SysTick): the mean of 256 calls
 (loop overhead subtracted) / the worst of 256 more calls timed one by one (to within one tick:
 62.5 instructions on the M0, 80 on the M3, 40 on the M4F, 50 on the M33); in parentheses the
@@ -127,11 +126,8 @@ against K = 16. The lazy samplers' cost depends on the words drawn; the others' 
 
 {table(cell_instr)}
 
-**Learner step** (`Agent` act + observe + update through the learner's public API, D = 4,
-K = 4, each core in its natural scalar; the context and reward draws included and also timed
-alone; mean of 256 steps / worst of 256 more, from a fresh agent):
-
-{chr(10).join(learner_table)}
+**Learner step**: the bandit agent's step per estimator, mean and worst, is in the learner's
+section below (same run).
 
 **Flash** (bytes of `.text` + `.rodata` that linking the entry point adds to the probe baseline,
 `llvm-size -A`, the boards' release profile: `opt-level = 3`, fat LTO; baseline: {", ".join(f"{cores[b]} {base[b]:,}" for b in boards)} bytes):
@@ -157,6 +153,44 @@ def splice(path, marker, text):
     open(path, "w").write(src[:i] + "\n" + text + "\n" + src[j:])
 
 splice("README.md", "cost-table", report)
+
+# The learner on target: the bandit's outcome beside its step cost, and CartPole.
+optimal = {(b, s, e): int(o) for b, s, e, o in (l.split() for l in open(f"{work}/bandit"))}
+whole = dict(l.split() for l in open(f"{work}/bandit-stack"))
+names_e = {"Gumbel-Rao": "Gumbel-Rao (M = 10)", "REINFORCE+baseline": "REINFORCE + baseline"}
+scalar_name = {"fixed": "I16F16", "f32": "f32"}
+bandit = ["| core | scalar | estimator | optimal in last 1,000 | instructions per agent step, mean / worst | of which the task | peak stack, one step |",
+          "|---|---|---|---:|---:|---:|---:|"]
+state = {}
+for board, scalar, estimator, total, environment, st, agent_bytes, worst_step in learner:
+    state[board] = int(agent_bytes)
+    bandit.append(f"| {cores[board]} | {scalar_name[scalar]} | {names_e.get(estimator, estimator)} | "
+                  f"{optimal[board, scalar, estimator]:,} | {int(total):,} / {int(worst_step):,} | "
+                  f"{int(environment):,} | {int(st):,} B |")
+cart = ["| core | scalar | estimator | solved at episode (of 1,000) | agent steps | instructions per agent step | of which the cart and pole | peak stack, whole training |",
+        "|---|---|---|---:|---:|---:|---:|---:|"]
+cart_bytes = set()
+for line in open(f"{work}/cartpole"):
+    board, scalar, estimator, episodes, steps, per_step, environment, st, agent_bytes, episode_bytes = line.split()
+    cart_bytes.add((int(agent_bytes), int(episode_bytes)))
+    cart.append(f"| {cores[board]} | {scalar_name[scalar]} | {estimator} | {int(episodes):,} | {int(steps):,} | "
+                f"{int(per_step):,} | {int(environment):,} | {int(st):,} B |")
+learner_report = f"""**Bandit** (`learner` and `learner-cost` lines; the step's cost as in the cost report above)
+
+{chr(10).join(bandit)}
+
+The bandit's agent (`Agent<_, 4, 4>`) is {", ".join(f"{cores[b]} {state[b]:,}" for b in boards)} bytes;
+the whole training (agent, the 1,000-step success window and every step) peaks at
+{", ".join(f"{cores[b]} {int(whole[b]):,}" for b in boards)} bytes of stack.
+
+**CartPole** (`learner-cartpole` lines)
+
+{chr(10).join(cart)}
+
+A `CartPoleAgent` is {" / ".join(sorted({f"{a:,}" for a, _ in cart_bytes}))} bytes and the episode's decisions
+(`heapless::Vec<Decision<_, 4, 2>, 200>`) {" / ".join(sorted({f"{e:,}" for _, e in cart_bytes}))} bytes,
+both on the stack of the training."""
+splice("README.md", "learner-table", learner_report)
 
 def n(board, label, scalar):
     return mean[board, (label, scalar)]

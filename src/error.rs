@@ -113,3 +113,59 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant, once.
+    const ALL: [Error; 15] = [
+        Error::Empty,
+        Error::LengthMismatch {
+            expected: 3,
+            found: 5,
+        },
+        Error::Nan { index: 7 },
+        Error::NotFinite { index: 8 },
+        Error::AllMasked,
+        Error::TooFewActions {
+            requested: 4,
+            available: 2,
+        },
+        Error::InvalidTemperature,
+        Error::BufferTooSmall {
+            needed: 16,
+            found: 9,
+        },
+        Error::OutsideSupport,
+        Error::UnavailableAction { index: 11 },
+        Error::NoiseMismatch,
+        Error::InvalidParameter,
+        Error::NonFiniteUpdate,
+        Error::CorruptedState,
+        Error::EpisodeOver,
+    ];
+
+    /// Each variant has its own message, and a message names the numbers its variant carries
+    /// (a firmware log line must say which index or length was wrong).
+    #[test]
+    fn messages_are_distinct_and_carry_their_fields() {
+        let messages: Vec<String> = ALL.iter().map(|e| e.to_string()).collect();
+        for (i, m) in messages.iter().enumerate() {
+            assert!(!m.is_empty());
+            assert!(messages[..i].iter().all(|earlier| earlier != m), "{m}");
+        }
+        let carries = |e: Error, numbers: &[usize]| {
+            let m = e.to_string();
+            for n in numbers {
+                assert!(m.contains(&n.to_string()), "{m} lacks {n}");
+            }
+        };
+        carries(ALL[1], &[3, 5]);
+        carries(ALL[2], &[7]);
+        carries(ALL[3], &[8]);
+        carries(ALL[5], &[4, 2]);
+        carries(ALL[7], &[16, 9]);
+        carries(ALL[9], &[11]);
+    }
+}

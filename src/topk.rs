@@ -132,3 +132,177 @@ pub fn top_k_vec<S: Scalar, R: Rng + ?Sized, const N: usize>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use rand_core::SeedableRng;
+    use rand_xoshiro::Xoshiro128PlusPlus;
+
+    use super::*;
+
+    /// The definition, computed the slow way: every variate from the same words
+    /// ([`noise::fill_gumbel`]), the keys `logit − c + G` of the available actions (`+inf` logits
+    /// ranked first by their noise), a stable sort (ties keep the lower index), the first `k`.
+    fn reference<S: Scalar>(
+        seed: u64,
+        logits: &[S],
+        allowed: Option<&[bool]>,
+        k: usize,
+    ) -> Vec<(usize, S)> {
+        let mut noise = vec![S::ZERO; logits.len()];
+        noise::fill_gumbel(&mut Xoshiro128PlusPlus::seed_from_u64(seed), &mut noise);
+        let shift = logits
+            .iter()
+            .zip(0..)
+            .filter(|&(l, i)| allowed.is_none_or(|a| a[i]) && l.is_finite())
+            .map(|(&l, _)| l)
+            .fold(None, |m: Option<S>, l| {
+                Some(m.map_or(l, |m| if l > m { l } else { m }))
+            })
+            .unwrap_or(S::ZERO);
+        let mut ranked: Vec<(bool, S, usize)> = (0..logits.len())
+            .filter(|&i| allowed.is_none_or(|a| a[i]))
+            .map(|i| {
+                let infinite = logits[i].is_pos_infinity();
+                let effective = if infinite { S::ZERO } else { logits[i] - shift };
+                (infinite, effective + noise[i], i)
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            (b.0.cmp(&a.0))
+                .then(b.1.partial_cmp(&a.1).unwrap())
+                .then(a.2.cmp(&b.2))
+        });
+        ranked
+            .into_iter()
+            .take(k)
+            .map(|(infinite, key, i)| (i, if infinite { logits[i] } else { key }))
+            .collect()
+    }
+
+    fn check<S: Scalar>(seed: u64, logits: &[S], allowed: Option<&[bool]>, k: usize) {
+        let (mut indices, mut keys) = (vec![usize::MAX; k], vec![S::ZERO; k]);
+        let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+        top_k(&mut rng, logits, allowed, &mut indices, &mut keys).unwrap();
+        let got: Vec<(usize, S)> = indices.into_iter().zip(keys).collect();
+        assert_eq!(got, reference(seed, logits, allowed, k), "{seed}");
+        // One word per logit, masked ones included: the generator is where the definition's is.
+        let mut after = Xoshiro128PlusPlus::seed_from_u64(seed);
+        for _ in 0..logits.len() {
+            after.next_u32();
+        }
+        assert_eq!(rng.next_u32(), after.next_u32());
+    }
+
+    /// Small logit sets, masks and `+inf` logits: the lazy top-k returns the slow definition's
+    /// indices and keys bit for bit, for every `k`.
+    fn matches_the_definition<S: Scalar>() {
+        let spread = [0.0, 0.25, -1.5, 3.0, 0.25, -40.0, 2.0, 1.0];
+        let mask = [true, false, true, true, true, true, false, true];
+        for seed in 0..200 {
+            let logits: Vec<S> = spread.iter().map(|&x| S::from_f64(x)).collect();
+            for k in 0..=6 {
+                check(seed, &logits, None, k);
+                check(seed, &logits, Some(&mask), k);
+            }
+            let mut with_inf = logits.clone();
+            with_inf[2] = S::from_f64(f64::INFINITY);
+            with_inf[5] = S::from_f64(f64::INFINITY);
+            check(seed, &with_inf, None, 4);
+        }
+    }
+
+    #[test]
+    fn matches_the_definition_f32() {
+        matches_the_definition::<f32>();
+    }
+
+    #[cfg(feature = "fixed")]
+    #[test]
+    fn matches_the_definition_fixed() {
+        matches_the_definition::<crate::Fixed>();
+    }
+
+    /// Asking for more than the available actions, unequal buffers and bad logits are refused
+    /// before any word is drawn, and the outputs are left as they were.
+    #[test]
+    fn refusals_draw_nothing_and_write_nothing() {
+        let logits = [0.0f32, 1.0, 2.0];
+        let mask = [true, false, true];
+        // (logits, mask, k, length of keys, the error)
+        type Case<'a> = (&'a [f32], Option<&'a [bool]>, usize, usize, Error);
+        let cases: [Case; 4] = [
+            (
+                &logits,
+                Some(&mask),
+                3,
+                3,
+                Error::TooFewActions {
+                    requested: 3,
+                    available: 2,
+                },
+            ),
+            (
+                &logits,
+                None,
+                2,
+                3,
+                Error::LengthMismatch {
+                    expected: 2,
+                    found: 3,
+                },
+            ),
+            (&[0.0, f32::NAN], None, 1, 1, Error::Nan { index: 1 }),
+            (&[], None, 0, 0, Error::Empty),
+        ];
+        for (logits, allowed, k, keys_len, error) in cases {
+            let mut rng = Xoshiro128PlusPlus::seed_from_u64(7);
+            let (mut indices, mut keys) = (vec![9usize; k], vec![-5.0f32; keys_len]);
+            assert_eq!(
+                top_k(&mut rng, logits, allowed, &mut indices, &mut keys),
+                Err(error)
+            );
+            assert!(indices.iter().all(|&i| i == 9) && keys.iter().all(|&x| x == -5.0));
+            assert_eq!(
+                rng.next_u32(),
+                Xoshiro128PlusPlus::seed_from_u64(7).next_u32()
+            );
+        }
+    }
+
+    /// A logit so far below the largest that `logit − c` overflows ranks last and reports the
+    /// nearest finite key; `top_k_vec` is `top_k`'s indices, and a `k` above its capacity is
+    /// `BufferTooSmall`.
+    #[test]
+    fn overflowing_keys_and_the_vec_form() {
+        let logits = [f32::MAX, -f32::MAX];
+        let (mut indices, mut keys) = ([0usize; 2], [0.0f32; 2]);
+        top_k(
+            &mut Xoshiro128PlusPlus::seed_from_u64(1),
+            &logits,
+            None,
+            &mut indices,
+            &mut keys,
+        )
+        .unwrap();
+        assert_eq!(indices, [0, 1]);
+        assert!(keys[0].is_finite() && keys[1] == f32::MIN);
+
+        let logits = [0.5f32, -1.0, 2.0, 0.0];
+        for seed in 0..50 {
+            let (mut indices, mut keys) = ([0usize; 3], [0.0f32; 3]);
+            let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+            top_k(&mut rng, &logits, None, &mut indices, &mut keys).unwrap();
+            let mut rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+            let vec = top_k_vec::<f32, _, 4>(&mut rng, &logits, None, 3).unwrap();
+            assert_eq!(vec.as_slice(), &indices);
+        }
+        assert_eq!(
+            top_k_vec::<f32, _, 2>(&mut Xoshiro128PlusPlus::seed_from_u64(1), &logits, None, 3),
+            Err(Error::BufferTooSmall {
+                needed: 3,
+                found: 2
+            })
+        );
+    }
+}
