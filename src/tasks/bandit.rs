@@ -82,7 +82,7 @@ impl ContextualBandit<4, 4> for Bandit {
         self.context = (rng.next_u32() >> 30) as usize;
         let mut features = [S::ZERO; 4];
         for (d, f) in features.iter_mut().enumerate() {
-            let jitter = (S::uniform_from_word(rng.next_u32()) - S::HALF) * S::HALF;
+            let jitter = (crate::noise::uniform::<S, _>(rng) - S::HALF) * S::HALF;
             *f = if d == self.context { S::ONE } else { S::ZERO } + jitter;
         }
         features

@@ -57,7 +57,7 @@ impl CartPole {
     /// Starts an episode: each of `x, ẋ, θ, θ̇` uniform in `(−0.05, 0.05)` (4 random words).
     pub fn reset<R: Rng + ?Sized>(&mut self, rng: &mut R) {
         for s in &mut self.state {
-            *s = (f32::uniform_from_word(rng.next_u32()) - 0.5) * 0.1;
+            *s = (crate::noise::uniform::<f32, _>(rng) - 0.5) * 0.1;
         }
         self.steps = 0;
         self.done = false;

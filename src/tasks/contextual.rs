@@ -27,7 +27,7 @@ pub trait ContextualBandit<const D: usize, const K: usize> {
     /// word.
     fn reward<S: Scalar, R: Rng + ?Sized>(&self, rng: &mut R, action: usize) -> Result<S, Error> {
         let mean = self.mean_reward::<S>(action)?;
-        let noise = S::uniform_from_word(rng.next_u32()) - S::HALF;
+        let noise = crate::noise::uniform::<S, _>(rng) - S::HALF;
         Ok(mean + noise + noise)
     }
 

@@ -93,7 +93,7 @@ impl ContextualBandit<2, 2> for XorBandit {
         let word = rng.next_u32();
         self.bits = [word >> 31 == 1, (word >> 30) & 1 == 1];
         self.bits.map(|bit| {
-            let jitter = (S::uniform_from_word(rng.next_u32()) - S::HALF) * S::HALF;
+            let jitter = (crate::noise::uniform::<S, _>(rng) - S::HALF) * S::HALF;
             let sign = if bit { S::ONE } else { -S::ONE };
             sign + jitter
         })
