@@ -22,36 +22,14 @@ pub struct Critic<S, const D: usize, const K: usize, N = Linear<S, D, K>> {
     scalar: PhantomData<S>,
 }
 
-impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Default
-    for Critic<S, D, K, N>
-{
-    fn default() -> Self {
-        Self::new(N::initial())
-    }
-}
-
-impl<S: Scalar, const D: usize, const K: usize> Critic<S, D, K, Linear<S, D, K>> {
-    /// The linear critic with all parameters zero.
-    pub const ZERO: Self = Self {
-        network: Linear::ZERO,
-        scalar: PhantomData,
-    };
-}
+network_wrapper!(
+    Critic,
+    "critic",
+    ZERO,
+    "The linear critic with all parameters zero."
+);
 
 impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Critic<S, D, K, N> {
-    /// The critic with the given network.
-    pub const fn new(network: N) -> Self {
-        Self {
-            network,
-            scalar: PhantomData,
-        }
-    }
-
-    /// The network (its parameters).
-    pub fn parameters(&self) -> &N {
-        &self.network
-    }
-
     /// The value of each action, `q(s)` (also `∂Q/∂y`). Values that overflow are an error
     /// ([`Error::Nan`] / [`Error::NotFinite`] with the index of the first), never a NaN in `Ok`.
     pub fn action_values(&self, features: &[S]) -> Result<[S; K], Error> {

@@ -103,6 +103,41 @@
 //! [`Agent::save`] and [`Agent::load`] use a versioned, CRC-checked format, documented at
 //! [`Agent::save`]; [`Agent::BLOB_LEN`] is its size for each shape.
 
+/// The constructors shared by [`Policy`] and [`Critic`], each a [`Network`] under a name that
+/// says how its outputs are read: `Default` (the network's starting point), the linear one with
+/// every parameter zero, `new` and `parameters`.
+macro_rules! network_wrapper {
+    ($wrapper:ident, $what:literal, $zero:ident, $zero_doc:literal) => {
+        impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Default
+            for $wrapper<S, D, K, N>
+        {
+            fn default() -> Self {
+                Self::new(N::initial())
+            }
+        }
+
+        impl<S: Scalar, const D: usize, const K: usize> $wrapper<S, D, K, Linear<S, D, K>> {
+            #[doc = $zero_doc]
+            pub const $zero: Self = Self::new(Linear::ZERO);
+        }
+
+        impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> $wrapper<S, D, K, N> {
+            #[doc = concat!("The ", $what, " with the given network.")]
+            pub const fn new(network: N) -> Self {
+                Self {
+                    network,
+                    scalar: PhantomData,
+                }
+            }
+
+            /// The network (its parameters).
+            pub fn parameters(&self) -> &N {
+                &self.network
+            }
+        }
+    };
+}
+
 mod agent;
 pub mod clip;
 mod critic;

@@ -294,18 +294,15 @@ impl<S: Scalar> Pass<S> for DryRun<'_, S> {
     #[inline(always)]
     fn pass<F: Fn(S, S, S, S) -> (S, S, S)>(self, update: F) -> S {
         let mut sentinel = S::ZERO;
-        let runs = self
-            .params
-            .into_iter()
-            .zip(self.first)
-            .zip(self.second)
-            .zip(self.gradient);
-        for (((p, m), v), g) in runs {
-            for (((&p, &m), &v), &g) in p.iter().zip(m).zip(v).zip(g) {
-                let (p, m, v) = update(p, m, v, g * self.scale);
+        let scale = self.scale;
+        for_each_element(
+            [self.params, self.first, self.second],
+            self.gradient,
+            |[&p, &m, &v], g| {
+                let (p, m, v) = update(p, m, v, g * scale);
                 sentinel += zero_if_finite(p) + zero_if_finite(m) + zero_if_finite(v);
-            }
-        }
+            },
+        );
         sentinel
     }
 }
@@ -323,16 +320,27 @@ impl<S: Scalar> Pass<S> for Apply<'_, S> {
     type Output = ();
     #[inline(always)]
     fn pass<F: Fn(S, S, S, S) -> (S, S, S)>(self, update: F) {
-        let runs = self
-            .params
-            .into_iter()
-            .zip(self.first)
-            .zip(self.second)
-            .zip(self.gradient);
-        for (((p, m), v), g) in runs {
-            for (((p, m), v), &g) in p.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
-                (*p, *m, *v) = update(*p, *m, *v, g * self.scale);
-            }
+        let scale = self.scale;
+        for_each_element(
+            [self.params, self.first, self.second],
+            self.gradient,
+            |[p, m, v], g| (*p, *m, *v) = update(*p, *m, *v, g * scale),
+        );
+    }
+}
+
+/// Calls `f` with each parameter and its two moments (shared or mutable references: the read
+/// and the writing pass walk the same way) and its gradient component, run by run, in order.
+#[inline(always)]
+fn for_each_element<S: Scalar, T: IntoIterator>(
+    [params, first, second]: [[T; 4]; 3],
+    gradient: [&[S]; 4],
+    mut f: impl FnMut([T::Item; 3], S),
+) {
+    let runs = params.into_iter().zip(first).zip(second).zip(gradient);
+    for (((p, m), v), g) in runs {
+        for (((p, m), v), &g) in p.into_iter().zip(m).zip(v).zip(g) {
+            f([p, m, v], g);
         }
     }
 }

@@ -79,36 +79,14 @@ impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
     }
 }
 
-impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Default
-    for Policy<S, D, K, N>
-{
-    fn default() -> Self {
-        Self::new(N::initial())
-    }
-}
-
-impl<S: Scalar, const D: usize, const K: usize> Policy<S, D, K, Linear<S, D, K>> {
-    /// The linear policy with all parameters zero: uniform over the actions.
-    pub const UNIFORM: Self = Self {
-        network: Linear::ZERO,
-        scalar: PhantomData,
-    };
-}
+network_wrapper!(
+    Policy,
+    "policy",
+    UNIFORM,
+    "The linear policy with all parameters zero: uniform over the actions."
+);
 
 impl<S: Scalar, const D: usize, const K: usize, N: Network<S, D, K>> Policy<S, D, K, N> {
-    /// The policy with the given network.
-    pub const fn new(network: N) -> Self {
-        Self {
-            network,
-            scalar: PhantomData,
-        }
-    }
-
-    /// The network (its parameters).
-    pub fn parameters(&self) -> &N {
-        &self.network
-    }
-
     /// The logits `f(s)` for `features` (`D` long, finite). Logits that overflow (weights ×
     /// features beyond the scalar's range) are an error, [`Error::Nan`] or
     /// [`Error::NotFinite`] with the index of the first bad logit, never a NaN in `Ok`.
