@@ -216,7 +216,7 @@ fn lazy_argmax<S: Scalar>(candidates: impl Iterator<Item = (Option<S>, GumbelWor
 /// The argmax of effective logit plus noise (one finite value per logit, each consumed), first
 /// index on ties.
 #[inline(always)]
-fn best<S: Scalar>(support: &Support<S>, noise: impl Iterator<Item = S>) -> usize {
+pub(crate) fn best<S: Scalar>(support: &Support<S>, noise: impl Iterator<Item = S>) -> usize {
     if support.is_plain() {
         // The common case, in one tight loop. Its values and decisions are the general loop's:
         // a value of `LN_ZERO` (`-inf` from a logit too far below the largest, or saturated in

@@ -152,12 +152,6 @@ impl<'a, S: Scalar> Support<'a, S> {
         self.logits
     }
 
-    /// The mask this support was computed with.
-    #[inline]
-    pub(crate) fn allowed(&self) -> Option<&'a [bool]> {
-        self.allowed
-    }
-
     /// The number of logits (available or not).
     #[inline]
     pub(crate) fn len(&self) -> usize {

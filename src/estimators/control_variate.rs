@@ -39,8 +39,7 @@ use rand_core::Rng;
 
 use super::reparam::ConcreteSample;
 use super::{Buffers, Draw, score};
-use crate::categorical::argmax_perturbed;
-use crate::concrete::from_noise;
+use crate::categorical::best;
 use crate::conditional::{
     self, backward_in_place, condition_in_place, conditionable, draw_binary, outcome_logit,
 };
@@ -143,7 +142,7 @@ pub(crate) fn check<'a, S: Scalar>(
     support.same_len(draw.noise.len())?;
     support.same_len(out.gradient.len())?;
     finite(draw.noise)?;
-    let action = argmax_perturbed(draw.logits, draw.allowed, draw.noise)?;
+    let action = best(&support, draw.noise.iter().copied());
     conditionable(&support, action)?;
     let needed = SCRATCH_PER_ACTION * support.len();
     if out.scratch.len() < needed {
@@ -194,7 +193,6 @@ where
         noise,
         action,
     } = checked;
-    let (logits, allowed) = (support.logits(), support.allowed());
     finite_scalar(eta)?;
     finite_scalar(objective)?;
     let (scratch_a, scratch_b, scratch_c) = three_blocks(out.scratch, support.len())?;
@@ -202,15 +200,22 @@ where
     // ∇θ c(z̃) into C: conditional noise in A, its relaxation in B.
     crate::noise::fill_gumbel(rng, scratch_a);
     condition_in_place(&support, action, scratch_a);
-    from_noise(logits, allowed, scratch_a, temperature, scratch_b)?;
-    let conditional_value = evaluate(surrogate, scratch_b, scratch_c)?;
-    ConcreteSample::validated(support, scratch_a, temperature).vjp_in_place(scratch_c, false)?;
+    finite(scratch_a)?;
+    let conditional_value = surrogate_gradient(
+        ConcreteSample::validated(support, scratch_a, temperature),
+        surrogate,
+        scratch_b,
+        scratch_c,
+    )?;
     backward_in_place(&support, action, scratch_a, scratch_c);
 
     // ∇θ c(z) into B: relaxation in A.
-    from_noise(logits, allowed, noise, temperature, scratch_a)?;
-    let value = evaluate(surrogate, scratch_a, scratch_b)?;
-    ConcreteSample::validated(support, noise, temperature).vjp_in_place(scratch_b, false)?;
+    let value = surrogate_gradient(
+        ConcreteSample::validated(support, noise, temperature),
+        surrogate,
+        scratch_a,
+        scratch_b,
+    )?;
 
     // The score into A, then combine: check everything before writing.
     score::write_categorical(&support, action, scratch_a);
@@ -243,6 +248,20 @@ where
         conditional_surrogate: conditional_value,
         eta_variance_gradient,
     })
+}
+
+/// `c(y)` and `∇θ c(y)` for the relaxed sample `y`: writes `y` to `relaxed`, the surrogate's
+/// gradient to `gradient`, and then its reparameterisation gradient there (the sample's VJP).
+fn surrogate_gradient<S: Scalar, C: Surrogate<S> + ?Sized>(
+    sample: ConcreteSample<'_, S>,
+    surrogate: &mut C,
+    relaxed: &mut [S],
+    gradient: &mut [S],
+) -> Result<S, Error> {
+    sample.write_sample(relaxed);
+    let value = evaluate(surrogate, relaxed, gradient)?;
+    sample.vjp_in_place(gradient, false)?;
+    Ok(value)
 }
 
 /// Calls the surrogate and checks what it returned.

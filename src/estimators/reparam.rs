@@ -221,6 +221,15 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         }
     }
 
+    /// Writes the sample `y` to `out` (one value per action, 0 where masked): the bits
+    /// [`concrete::from_noise`](crate::concrete::from_noise) writes for the same logits,
+    /// noise and temperature.
+    pub(crate) fn write_sample(&self, out: &mut [S]) {
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = self.y(i);
+        }
+    }
+
     /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
     /// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
     fn check_upstream(&self, v: &[S]) -> Result<S, Error> {
