@@ -242,6 +242,9 @@ fn softmax_in_place<S: Scalar, const ARGMAX: bool>(
 ) -> usize {
     let tempered = perturb_in_place::<S, ARGMAX>(support, temperature, buf);
     if support.is_plain() {
+        if S::VECTORISED_NOISE && !log_space {
+            return normalise_side_by_side(&tempered, buf);
+        }
         normalise(&tempered, buf, log_space, |_| true)
     } else {
         normalise(&tempered, buf, log_space, |k| {
@@ -260,6 +263,14 @@ fn perturb_in_place<S: Scalar, const ARGMAX: bool>(
 ) -> Tempered<S> {
     if support.is_plain() {
         let shift = support.shift();
+        if S::VECTORISED_NOISE {
+            // Side by side: the perturbed logits, then their maximum in lanes.
+            for (slot, &logit) in buf.iter_mut().zip(support.logits()) {
+                *slot = (logit - shift) + *slot;
+            }
+            let (argmax, max) = first_max(buf, ARGMAX);
+            return Tempered::from_max(argmax, max, temperature);
+        }
         let mut slots = buf.iter_mut().zip(support.logits());
         let (mut argmax, mut max) = (0, S::ZERO);
         if let Some((slot, &logit)) = slots.next() {
@@ -284,6 +295,41 @@ fn perturb_in_place<S: Scalar, const ARGMAX: bool>(
         });
         Tempered::new(perturbed, temperature)
     }
+}
+
+/// Independent running maxima that [`first_max`] keeps side by side: a host compares them in
+/// one vector instruction, where a serial scan is a chain of `K` dependent comparisons.
+const LANES: usize = 8;
+
+/// The first largest of `values` (of several that compare equal, the first) and, if
+/// `need_index`, its index (else 0): for values that are not NaN, exactly what a serial scan
+/// with `>` finds. Which lane finds the largest value does not matter, since values that
+/// compare equal have the same bits, except 0 and −0: then the scan below finds the first.
+#[inline(always)]
+fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
+    let first = values.first().copied().unwrap_or(S::ZERO);
+    let mut lanes = [first; LANES];
+    let mut chunks = values.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (lane, &value) in lanes.iter_mut().zip(chunk) {
+            if value > *lane {
+                *lane = value;
+            }
+        }
+    }
+    let mut largest = first;
+    for &value in lanes.iter().chain(chunks.remainder()) {
+        if value > largest {
+            largest = value;
+        }
+    }
+    if need_index || largest == S::ZERO {
+        let first_largest = values.iter().enumerate().find(|&(_, &v)| v == largest);
+        if let Some((index, &value)) = first_largest {
+            return (index, value);
+        }
+    }
+    (0, largest)
 }
 
 /// The sampler's sample and the scaled logits behind it, for the VJP: `buf` holds the noise on
@@ -331,6 +377,25 @@ fn keep_scaled<S: Scalar>(
             *p *= inv_sum;
         }
     }
+}
+
+/// [`normalise`] for a host's `f32` with every action available, not in log space: each pass
+/// one loop of independent operations the compiler vectorises (the scaled logits, their
+/// exponentials, the normalisation), the sum of the exponentials in index order between
+/// them. The same operations on the same values, so the same bits.
+#[inline(always)]
+fn normalise_side_by_side<S: Scalar>(tempered: &Tempered<S>, buf: &mut [S]) -> usize {
+    for slot in buf.iter_mut() {
+        // Unclamped, as in `normalise`.
+        *slot = tempered.scaled_unclamped(*slot);
+    }
+    let mut sum = S::exp_sum_new();
+    S::exp_nonpositive_in_place(buf, &mut sum);
+    let inv_sum = S::exp_sum_recip(sum);
+    for slot in buf.iter_mut() {
+        *slot *= inv_sum;
+    }
+    tempered.argmax.min(buf.len().saturating_sub(1))
 }
 
 /// Passes 2 and 3 of the sampler over the perturbed logits in `buf`: the exponentials and

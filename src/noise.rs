@@ -62,32 +62,34 @@ pub fn exponential<S: Scalar, R: Rng + ?Sized>(rng: &mut R) -> S {
     S::exponential_from_word(rng.next_u32())
 }
 
-/// How many words a host draws before computing their `f32` variates: the words come from a
-/// serial generator, the variates from independent kernel calls that the compiler vectorises
-/// (more than halving the time per variate).
-const CHUNK: usize = 8;
-
 /// Fills `out` with independent standard Gumbel variates, one word each, in index order: the
 /// noise of every sampler that needs all of it (Concrete, `sample_with_noise`, the estimators).
 #[inline]
 pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
-    if !S::VECTORISED_NOISE {
-        // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point):
-        // each variate as its word arrives.
-        let count = out.len();
-        for (g, word) in out.iter_mut().zip(words(rng, count)) {
-            *g = S::gumbel_inline(word);
+    if S::VECTORISED_NOISE {
+        // Every word first (the generator is serial), kept as the slots' bits, then every
+        // variate in one loop of independent kernel calls, which the compiler vectorises.
+        fill_words(rng, out);
+        for g in out.iter_mut() {
+            *g = S::gumbel_inline(g.to_bits());
         }
         return;
     }
-    for chunk in out.chunks_mut(CHUNK) {
-        let mut drawn = [0u32; CHUNK];
-        for (slot, word) in drawn.iter_mut().zip(words(rng, chunk.len())) {
-            *slot = word;
-        }
-        for (g, &word) in chunk.iter_mut().zip(&drawn) {
-            *g = S::gumbel_inline(word);
-        }
+    // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point): each
+    // variate as its word arrives.
+    let count = out.len();
+    for (g, word) in out.iter_mut().zip(words(rng, count)) {
+        *g = S::gumbel_inline(word);
+    }
+}
+
+/// Stores the words of `out.len()` logits, by the drawing rule, as the bits of its slots
+/// ([`Scalar::to_bits`] gives each word back: nothing but a move touches them).
+#[inline(always)]
+fn fill_words<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
+    let count = out.len();
+    for (slot, word) in out.iter_mut().zip(words(rng, count)) {
+        *slot = S::from_bits(word);
     }
 }
 

@@ -76,9 +76,10 @@ pub(crate) mod sealed {
         /// `true` when arithmetic saturates instead of overflowing to a non-finite value (fixed
         /// point): then no result is ever infinite or NaN.
         const SATURATES: bool;
-        /// `true` when the compiler vectorises the noise kernel over a chunk of words (the
-        /// `f32` kernel on a host): [`fill_gumbel`](crate::noise::fill_gumbel) then draws the
-        /// words of a chunk before computing their variates.
+        /// `true` when the compiler vectorises the noise and exponential kernels (the `f32`
+        /// kernels on a 64-bit host): [`fill_gumbel`](crate::noise::fill_gumbel) then draws
+        /// every word before computing the variates, and the Concrete sampler runs each of its
+        /// passes as one loop of independent operations.
         const VECTORISED_NOISE: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
@@ -99,6 +100,13 @@ pub(crate) mod sealed {
             x: Self,
             acc: &mut <Self as super::Scalar>::ExpSum,
         ) -> Self
+        where
+            Self: super::Scalar;
+        /// Replaces each `x <= 0` of `xs` by [`exp_nonpositive`](Self::exp_nonpositive) and
+        /// adds them to `acc` in index order: [`exp_nonpositive_and_accumulate`]
+        /// (Self::exp_nonpositive_and_accumulate) one by one, bit for bit, in a form a host
+        /// vectorises (for chunks of a few values).
+        fn exp_nonpositive_in_place(xs: &mut [Self], acc: &mut <Self as super::Scalar>::ExpSum)
         where
             Self: super::Scalar;
 

@@ -244,6 +244,12 @@ impl Sealed for Fixed {
     fn exp_nonpositive_and_accumulate(x: Self, acc: &mut u64) -> Self {
         Self::exp_and_accumulate(x, acc)
     }
+    #[inline(always)]
+    fn exp_nonpositive_in_place(xs: &mut [Self], acc: &mut u64) {
+        for x in xs {
+            *x = Self::exp_and_accumulate(*x, acc);
+        }
+    }
 
     type Divisor = kernels::Divisor;
     #[inline(always)]

@@ -207,18 +207,47 @@ const TWO_POW_NEG_64: f32 = f32::from_bits((127 - 64) << 23);
 
 /// `libm::expf(x)` for `x <= 0` (`-0` and `-inf` included), without the special cases:
 /// `libm`'s cases (`|x| <= 2^-14`: `1 + x`; `x <= -103.97`: 0; otherwise the reduction to
-/// `2^k e^r`). `libm` scales by `2^k` with `scalbnf`, which for the subnormal results
-/// multiplies by `2^-102` (exact) and then rounds once; multiplying by `2^(k+64)` (exact: the
-/// result stays normal) and then by `2^-64` rounds the same value once.
+/// `2^k e^r`), by branches. `libm` scales by `2^k` with `scalbnf`, which for the subnormal
+/// results multiplies by `2^-102` (exact) and then rounds once; multiplying by `2^(k+64)`
+/// (exact: the result stays normal) and then by `2^-64` rounds the same value once.
 #[inline(always)]
-fn exp_nonpositive(x: f32) -> f32 {
+fn exp_nonpositive_branching(x: f32) -> f32 {
     let hx = x.to_bits() & 0x7fff_ffff;
-    if hx <= 0x3900_0000 {
+    if hx <= EXP_TINY {
         return 1.0 + x;
     }
-    if hx >= 0x42cf_f1b5 {
+    if hx >= EXP_UNDERFLOW {
         return 0.0;
     }
+    exp_reduced(x, hx)
+}
+
+/// [`exp_nonpositive_branching`] by selects: the reduction is computed whatever the case and
+/// the case's result chosen, so no branch depends on the argument and a loop of them
+/// vectorises.
+#[inline(always)]
+fn exp_nonpositive_branch_free(x: f32) -> f32 {
+    let hx = x.to_bits() & 0x7fff_ffff;
+    let reduced = exp_reduced(x, hx);
+    if hx <= EXP_TINY {
+        1.0 + x
+    } else if hx >= EXP_UNDERFLOW {
+        0.0
+    } else {
+        reduced
+    }
+}
+
+/// `expf` returns `1 + x` at and below this `|x|` (2^-14).
+const EXP_TINY: u32 = 0x3900_0000;
+/// `expf` of a negative `x` is 0 at and beyond this `|x|` (103.97).
+const EXP_UNDERFLOW: u32 = 0x42cf_f1b5;
+
+/// `expf`'s reduction to `2^k e^r` and its polynomial, for `x < 0` with `|x|`'s bits `hx`
+/// between [`EXP_TINY`] and [`EXP_UNDERFLOW`] (elsewhere a value of no use, computed without
+/// fault).
+#[inline(always)]
+fn exp_reduced(x: f32, hx: u32) -> f32 {
     let k = if hx > 0x3f85_1592 {
         (INV_LN2 * x - 0.5) as i32
     } else if hx > 0x3eb1_7218 {
@@ -233,13 +262,26 @@ fn exp_nonpositive(x: f32) -> f32 {
     let rr = r * r;
     let c = r - rr * (P1 + rr * P2);
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // k >= -150 here, so the exponent field is in range.
+    // k >= -150 in range, so the exponent field is too.
     let scale = f32::from_bits((k.wrapping_add(0x7f + 64) as u32 & 0xff) << 23);
     y * scale * TWO_POW_NEG_64
 }
 
+/// `libm::expf(x)` for `x <= 0`, in the form that is cheaper on the target (the same bits
+/// either way; the unit tests check both against `libm`), as for [`ln_u`].
+#[inline(always)]
+fn exp_nonpositive(x: f32) -> f32 {
+    if cfg!(target_arch = "arm") {
+        exp_nonpositive_branching(x)
+    } else {
+        exp_nonpositive_branch_free(x)
+    }
+}
+
 impl Sealed for f32 {
-    const VECTORISED_NOISE: bool = !cfg!(target_arch = "arm");
+    // The 64-bit hosts with vector units, whose moves keep every bit of a value (an x87
+    // register would quiet a signalling NaN, which a word parked in an `f32` slot can be).
+    const VECTORISED_NOISE: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
     const SATURATES: bool = false;
 
     #[inline(always)]
@@ -265,6 +307,16 @@ impl Sealed for f32 {
         let e = exp_nonpositive(x);
         *acc += e;
         e
+    }
+    #[inline(always)]
+    fn exp_nonpositive_in_place(xs: &mut [f32], acc: &mut f32) {
+        // The exponentials side by side (vectorised on a host), then their sum in order.
+        for x in xs.iter_mut() {
+            *x = exp_nonpositive(*x);
+        }
+        for &e in xs.iter() {
+            *acc += e;
+        }
     }
 
     type Divisor = f32;
@@ -591,9 +643,13 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
-    /// `exp` is `libm::expf` at every `x <= 0`: every `f32` from `-0` to `-inf`.
+    /// `exp` is `libm::expf` at every `x <= 0`: `+0`, and every `f32` from `-0` to `-inf`.
     #[test]
     fn exp_is_libm_bit_for_bit_at_every_nonpositive_argument() {
+        let one = 1.0f32.to_bits();
+        assert_eq!(Scalar::exp(0.0f32).to_bits(), one);
+        assert_eq!(exp_nonpositive_branching(0.0).to_bits(), one);
+        assert_eq!(exp_nonpositive_branch_free(0.0).to_bits(), one);
         let last = f32::NEG_INFINITY.to_bits();
         let first = (-0.0f32).to_bits();
         let middle = first + (last - first) / 2;
@@ -602,11 +658,11 @@ mod tests {
                 s.spawn(move || {
                     for bits in from..=to {
                         let x = f32::from_bits(bits);
-                        assert_eq!(
-                            Scalar::exp(x).to_bits(),
-                            libm::expf(x).to_bits(),
-                            "exp({x:e})"
-                        );
+                        let expected = libm::expf(x).to_bits();
+                        assert_eq!(Scalar::exp(x).to_bits(), expected, "exp({x:e})");
+                        // Both forms (the target picks one).
+                        assert_eq!(exp_nonpositive_branching(x).to_bits(), expected, "{x:e}");
+                        assert_eq!(exp_nonpositive_branch_free(x).to_bits(), expected, "{x:e}");
                     }
                 });
             }
