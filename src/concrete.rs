@@ -47,10 +47,7 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<(), Error> {
-    let support = support(logits, allowed)?;
-    support.same_len(out.len())?;
-    sample_from_support(&support, temperature, rng, out);
-    Ok(())
+    sample_inner::<S, R, false>(rng, logits, allowed, temperature, out, false).map(drop)
 }
 
 /// Draws an ExpConcrete sample `y = log softmax((logits + G) / λ)` into `out`.
@@ -61,11 +58,7 @@ pub fn sample_log<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     out: &mut [S],
 ) -> Result<(), Error> {
-    let support = support(logits, allowed)?;
-    support.same_len(out.len())?;
-    noise::fill_gumbel(rng, out);
-    softmax_in_place::<S, false>(&support, temperature, out, true);
-    Ok(())
+    sample_inner::<S, R, false>(rng, logits, allowed, temperature, out, true).map(drop)
 }
 
 /// The relaxed one-hot for given Gumbel noise: `out = softmax((logits + noise) / λ)`. Returns
@@ -92,8 +85,10 @@ pub fn log_from_noise<S: Scalar>(
 }
 
 /// The samplers' common path: validates, draws the noise into `out`, and turns it into the
-/// sample there. Returns the argmax (the straight-through estimator's hard sample).
-pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
+/// sample there. With `ARGMAX`, returns the argmax (the straight-through estimator's hard
+/// sample); without, the index returned means nothing.
+#[inline]
+pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     rng: &mut R,
     logits: &[S],
     allowed: Option<&[bool]>,
@@ -104,7 +99,7 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized>(
     let support = support(logits, allowed)?;
     support.same_len(out.len())?;
     noise::fill_gumbel(rng, out);
-    Ok(softmax_in_place::<S, true>(
+    Ok(softmax_in_place::<S, ARGMAX>(
         &support,
         temperature,
         out,

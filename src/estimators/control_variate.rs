@@ -37,7 +37,7 @@
 
 use rand_core::Rng;
 
-use super::reparam::ConcreteSample;
+use super::reparam::{ConcreteSample, Kept};
 use super::{Buffers, Draw, score};
 use crate::categorical::best;
 use crate::conditional::{
@@ -201,8 +201,9 @@ where
     crate::noise::fill_gumbel(rng, scratch_a);
     condition_in_place(&support, action, scratch_a);
     finite(scratch_a)?;
+    let mut room = Kept::new();
     let conditional_value = surrogate_gradient(
-        ConcreteSample::validated(support, scratch_a, temperature),
+        ConcreteSample::validated(support, scratch_a, temperature, &mut room),
         surrogate,
         scratch_b,
         scratch_c,
@@ -211,7 +212,7 @@ where
 
     // ∇θ c(z) into B: relaxation in A.
     let value = surrogate_gradient(
-        ConcreteSample::validated(support, noise, temperature),
+        ConcreteSample::validated(support, noise, temperature, &mut room),
         surrogate,
         scratch_a,
         scratch_b,

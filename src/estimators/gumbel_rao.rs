@@ -26,7 +26,7 @@
 
 use rand_core::Rng;
 
-use super::reparam::ConcreteSample;
+use super::reparam::{ConcreteSample, Kept};
 use super::{Buffers, Choice};
 use crate::conditional::{condition_in_place, conditioning_support, draw_binary, outcome_logit};
 use crate::scalar::{from_count, sigmoid};
@@ -63,7 +63,8 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
     // Checks the upstream gradient and the overflow bound of one draw once for all draws: the
     // bound does not depend on the noise.
     scratch.fill(S::ZERO);
-    ConcreteSample::validated(support, scratch, temperature).checked_inner(upstream)?;
+    let mut room = Kept::new();
+    ConcreteSample::validated(support, scratch, temperature, &mut room).checked_inner(upstream)?;
     // The sum over M draws: each term is at most max|v|/2 in magnitude.
     let largest = upstream.iter().fold(S::ZERO, |m, v| m.max(v.abs()));
     if largest > S::MAX / count {
@@ -74,7 +75,7 @@ pub fn categorical<S: Scalar, R: Rng + ?Sized>(
     for _ in 0..draws {
         crate::noise::fill_gumbel(rng, scratch);
         condition_in_place(&support, action, scratch);
-        let relaxed = ConcreteSample::validated(support, scratch, temperature);
+        let relaxed = ConcreteSample::validated(support, scratch, temperature, &mut room);
         let mut inner = S::ZERO;
         for (i, &v) in upstream.iter().enumerate() {
             inner += v * relaxed.y(i);

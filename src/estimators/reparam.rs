@@ -43,7 +43,8 @@ pub fn concrete<S: Scalar>(
     upstream: &mut [S],
 ) -> Result<S, Error> {
     let support = ConcreteSample::check(logits, allowed, noise)?;
-    ConcreteSample::validated(support, noise, temperature).vjp_in_place(upstream, true)
+    let mut room = Kept::new();
+    ConcreteSample::validated(support, noise, temperature, &mut room).vjp_in_place(upstream, true)
 }
 
 /// The VJP of a binary Concrete sample `x = σ((logit + noise)/λ)` for an upstream `v = ∂f/∂x`:
@@ -79,8 +80,61 @@ pub(crate) struct ConcreteSample<'a, S: Scalar> {
     /// `1/Σ e^{s_i}` (beyond [`CACHED`] actions).
     inv_sum: S,
     /// Up to [`CACHED`] actions: the scaled logits `s_i` and the sample `y_i` (0 where
-    /// masked).
-    kept: Option<([S; CACHED], [S; CACHED])>,
+    /// masked), one per action, in the caller's [`Kept`].
+    kept: Option<KeptSample<'a, S>>,
+}
+
+/// The scaled logits and the sample a [`ConcreteSample`] keeps, one per action.
+#[derive(Clone, Copy)]
+struct KeptSample<'a, S> {
+    scaled: &'a [S],
+    y: &'a [S],
+}
+
+/// The coordinates `(y_i, s_i)` of a [`ConcreteSample`], the sample and the scaled logit of
+/// each action, however it has them: kept (0 and 0 where masked) or recomputed (`None`
+/// where masked). A masked action's zero terms added to a sum that is never `-0` leave it
+/// unchanged, as does skipping them, so every pass over either computes the same sums.
+trait Coordinates<S> {
+    /// Calls `f` with each action's coordinates in index order, alongside the items of
+    /// `with` (one per action).
+    fn each<T>(&self, with: impl Iterator<Item = T>, f: impl FnMut(Option<(S, S)>, T));
+}
+
+impl<S: Scalar> Coordinates<S> for KeptSample<'_, S> {
+    #[inline(always)]
+    fn each<T>(&self, with: impl Iterator<Item = T>, mut f: impl FnMut(Option<(S, S)>, T)) {
+        for ((item, &y), &s) in with.zip(self.y).zip(self.scaled) {
+            f(Some((y, s)), item);
+        }
+    }
+}
+
+impl<S: Scalar> Coordinates<S> for ConcreteSample<'_, S> {
+    #[inline(always)]
+    fn each<T>(&self, with: impl Iterator<Item = T>, mut f: impl FnMut(Option<(S, S)>, T)) {
+        self.each_scaled(with, |scaled, item| {
+            f(scaled.map(|s| (self.y_of_scaled(s), s)), item);
+        });
+    }
+}
+
+/// Room for what a [`ConcreteSample`] of up to [`CACHED`] actions keeps, on its caller's stack:
+/// the sample is returned by value, and 128 bytes kept inside it would be copied on the way.
+pub(crate) struct Kept<S> {
+    scaled: [S; CACHED],
+    y: [S; CACHED],
+}
+
+impl<S: Scalar> Kept<S> {
+    /// Empty room.
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        Self {
+            scaled: [S::ZERO; CACHED],
+            y: [S::ZERO; CACHED],
+        }
+    }
 }
 
 /// Up to how many actions a [`ConcreteSample`] keeps its sample and scaled logits (128 bytes
@@ -100,9 +154,10 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         allowed: Option<&'a [bool]>,
         noise: &'a [S],
         temperature: Temperature<S>,
+        room: &'a mut Kept<S>,
     ) -> Result<Self, Error> {
         let support = Self::check(logits, allowed, noise)?;
-        Ok(Self::validated(support, noise, temperature))
+        Ok(Self::validated(support, noise, temperature, room))
     }
 
     /// The checks of [`new`](Self::new).
@@ -118,36 +173,43 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         Ok(support)
     }
 
-    /// For noise already known to be finite and of the right length.
+    /// For noise already known to be finite and of the right length; up to [`CACHED`] actions
+    /// the sample is kept in `room`.
     #[inline]
     pub(crate) fn validated(
         support: Support<'a, S>,
         noise: &'a [S],
         temperature: Temperature<S>,
+        room: &'a mut Kept<S>,
     ) -> Self {
-        let lambda = temperature.get();
-        if noise.len() <= CACHED {
-            // Built in place (the kept arrays are not moved afterwards).
-            let mut relaxed = Self {
-                support,
-                noise,
-                tempered: Tempered::new(core::iter::empty(), temperature),
-                lambda,
-                inv_sum: S::ONE,
-                kept: Some(([S::ZERO; CACHED], [S::ZERO; CACHED])),
-            };
-            if let Some((scaled, y)) = &mut relaxed.kept
-                && let (Some(scaled), Some(y)) =
-                    (scaled.get_mut(..noise.len()), y.get_mut(..noise.len()))
-            {
-                for (slot, &g) in scaled.iter_mut().zip(noise) {
-                    *slot = g;
-                }
-                relaxed.tempered = softmax_keeping_scaled(&relaxed.support, temperature, scaled, y);
+        let mut relaxed = Self {
+            support,
+            noise,
+            tempered: Tempered::new(core::iter::empty(), temperature),
+            lambda: temperature.get(),
+            inv_sum: S::ONE,
+            kept: None,
+        };
+        if let (Some(scaled), Some(y)) = (
+            room.scaled.get_mut(..noise.len()),
+            room.y.get_mut(..noise.len()),
+        ) {
+            for (slot, &g) in scaled.iter_mut().zip(noise) {
+                *slot = g;
             }
-            return relaxed;
+            relaxed.tempered = softmax_keeping_scaled(&support, temperature, scaled, y);
+            relaxed.kept = Some(KeptSample { scaled, y });
+        } else {
+            relaxed.stream(temperature);
         }
-        let tempered = if support.is_plain() {
+        relaxed
+    }
+
+    /// Beyond [`CACHED`] actions: the maximum and the normaliser, by the sampler's operations.
+    #[inline(always)]
+    fn stream(&mut self, temperature: Temperature<S>) {
+        let (support, noise) = (self.support, self.noise);
+        self.tempered = if support.is_plain() {
             let shift = support.shift();
             let perturbed = support
                 .logits()
@@ -162,30 +224,21 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
                 .filter_map(|(i, &g)| support.effective(i).map(|theta| (i, theta + g)));
             Tempered::new(perturbed, temperature)
         };
-        let mut relaxed = Self {
-            support,
-            noise,
-            tempered,
-            lambda,
-            inv_sum: S::ONE,
-            kept: None,
-        };
         // The same wide sum and reciprocal as the sampler, so `y` is its sample bit for bit.
         let mut sum = S::exp_sum_new();
-        relaxed.each(noise.iter(), |scaled, _| {
+        self.each_scaled(noise.iter(), |scaled, _| {
             if let Some(s) = scaled {
                 Tempered::exp_and_accumulate(s, &mut sum);
             }
         });
-        relaxed.inv_sum = S::exp_sum_recip(sum);
-        relaxed
+        self.inv_sum = S::exp_sum_recip(sum);
     }
 
     /// Calls `f` with the scaled logit `(z_i − max)/λ` of each action in index order (`None`
     /// if masked), alongside the items of `with` (one per action): without a mask check per
     /// action when nothing is masked.
     #[inline(always)]
-    fn each<T>(&self, with: impl Iterator<Item = T>, mut f: impl FnMut(Option<S>, T)) {
+    fn each_scaled<T>(&self, with: impl Iterator<Item = T>, mut f: impl FnMut(Option<S>, T)) {
         if self.support.is_plain() {
             let shift = self.support.shift();
             let logits = self.support.logits().iter().zip(self.noise);
@@ -216,7 +269,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// The coordinate `y_i` (0 if masked).
     pub(crate) fn y(&self, i: usize) -> S {
         match &self.kept {
-            Some((_, y)) => y.get(i).copied().unwrap_or(S::ZERO),
+            Some(kept) => kept.y.get(i).copied().unwrap_or(S::ZERO),
             None => self.scaled(i).map_or(S::ZERO, |s| self.y_of_scaled(s)),
         }
     }
@@ -256,17 +309,14 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     pub(crate) fn checked_inner(&self, v: &[S]) -> Result<S, Error> {
         self.check_upstream(v)?;
         let mut inner = S::ZERO;
-        match &self.kept {
-            Some((_, y)) => {
-                for (&vi, &yi) in v.iter().zip(y) {
-                    inner += vi * yi;
-                }
+        let add = |coordinate: Option<(S, S)>, &vi: &S| {
+            if let Some((y, _)) = coordinate {
+                inner += vi * y;
             }
-            None => self.each(v.iter(), |scaled, &vi| {
-                if let Some(s) = scaled {
-                    inner += vi * self.y_of_scaled(s);
-                }
-            }),
+        };
+        match self.kept {
+            Some(kept) => kept.each(v.iter(), add),
+            None => self.each(v.iter(), add),
         }
         Ok(inner)
     }
@@ -277,77 +327,39 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// Passes over the sample: `⟨v, y⟩` and `⟨s, y⟩`; then the λ-gradient's sum and the
     /// writes together, when its result is known in advance to be finite (see
     /// [`lambda_gradient_is_finite`](Self::lambda_gradient_is_finite)); otherwise the
-    /// λ-gradient takes a pass of its own and is checked before anything is written. Masked
-    /// actions add nothing to the sums: their kept `y` and `s` are 0, and a zero added to a sum
-    /// that is never `-0` leaves it unchanged (as does skipping them, beyond [`CACHED`]).
+    /// λ-gradient takes a pass of its own and is checked before anything is written.
     pub(crate) fn vjp_in_place(&self, v: &mut [S], with_lambda: bool) -> Result<S, Error> {
         let largest = self.check_upstream(v)?;
-        match &self.kept {
-            Some((scaled, y)) => self.kept_vjp(v, scaled, y, largest, with_lambda),
-            None => self.streamed_vjp(v, largest, with_lambda),
+        match self.kept {
+            Some(kept) => self.vjp_over(&kept, v, largest, with_lambda),
+            None => self.vjp_over(self, v, largest, with_lambda),
         }
     }
 
-    /// [`vjp_in_place`](Self::vjp_in_place) over the kept sample.
-    fn kept_vjp(
+    /// [`vjp_in_place`](Self::vjp_in_place) over the kept or the recomputed coordinates.
+    #[inline(always)]
+    fn vjp_over(
         &self,
+        coordinates: &impl Coordinates<S>,
         v: &mut [S],
-        scaled: &[S],
-        y: &[S],
         largest: S,
         with_lambda: bool,
     ) -> Result<S, Error> {
-        let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
-        let (mut spread, mut mass) = (S::ZERO, S::ZERO);
-        for ((&vi, &yi), &si) in v.iter().zip(y).zip(scaled) {
-            inner += vi * yi;
-            mean_scaled += yi * si;
-            spread -= yi * si;
-            mass += yi;
-        }
-        let term = |vi: S, yi: S, si: S| vi * yi * (si - mean_scaled);
-        let fused =
-            !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
-        let mut total = S::ZERO;
-        if !fused {
-            for ((&vi, &yi), &si) in v.iter().zip(y).zip(scaled) {
-                total += term(vi, yi, si);
-            }
-            if !(-total / self.lambda).is_finite() {
-                return Err(Error::NonFiniteUpdate);
-            }
-        }
-        let lambda = self.tempered.lambda();
-        for ((vi, &yi), &si) in v.iter_mut().zip(y).zip(scaled) {
-            if fused && with_lambda {
-                total += term(*vi, yi, si);
-            }
-            *vi = (yi * (*vi - inner)).div_by(lambda);
-        }
-        self.lambda_gradient(total, with_lambda)
-    }
-
-    /// [`vjp_in_place`](Self::vjp_in_place), recomputing each coordinate in each pass.
-    fn streamed_vjp(&self, v: &mut [S], largest: S, with_lambda: bool) -> Result<S, Error> {
-        let (mut inner, mut mean_scaled) = (S::ZERO, S::ZERO);
-        let (mut spread, mut mass) = (S::ZERO, S::ZERO);
-        self.each(v.iter(), |scaled, &vi| {
-            if let Some(s) = scaled {
-                let y = self.y_of_scaled(s);
+        let (mut inner, mut mean_scaled, mut mass) = (S::ZERO, S::ZERO, S::ZERO);
+        coordinates.each(v.iter(), |coordinate, &vi| {
+            if let Some((y, s)) = coordinate {
                 inner += vi * y;
                 mean_scaled += y * s;
-                spread -= y * s;
                 mass += y;
             }
         });
         let term = |vi: S, y: S, s: S| vi * y * (s - mean_scaled);
-        let fused =
-            !with_lambda || self.lambda_gradient_is_finite(largest, spread, mean_scaled, mass);
+        let fused = !with_lambda || self.lambda_gradient_is_finite(largest, mean_scaled, mass);
         let mut total = S::ZERO;
         if !fused {
-            self.each(v.iter(), |scaled, &vi| {
-                if let Some(s) = scaled {
-                    total += term(vi, self.y_of_scaled(s), s);
+            coordinates.each(v.iter(), |coordinate, &vi| {
+                if let Some((y, s)) = coordinate {
+                    total += term(vi, y, s);
                 }
             });
             if !(-total / self.lambda).is_finite() {
@@ -355,10 +367,9 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
             }
         }
         let lambda = self.tempered.lambda();
-        self.each(v.iter_mut(), |scaled, vi| {
-            let y = match scaled {
-                Some(s) => {
-                    let y = self.y_of_scaled(s);
+        coordinates.each(v.iter_mut(), |coordinate, vi| {
+            let y = match coordinate {
+                Some((y, s)) => {
                     if fused && with_lambda {
                         total += term(*vi, y, s);
                     }
@@ -385,8 +396,11 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     }
 
     /// Whether `∂f/∂λ = −Σ_i v_i y_i (s_i − m)/λ` is certain to be finite, from the first pass's
-    /// `spread = Σ y_i |s_i|`, `mean = m` and `mass = Σ y_i` (all as rounded), so that it can be
-    /// summed in the same pass as the writes. Always in fixed point, which saturates.
+    /// `mean = m = Σ y_i s_i` and `mass = Σ y_i` (as rounded), so that it can be summed in the
+    /// same pass as the writes. Always in fixed point, which saturates.
+    ///
+    /// Every `s_i <= 0` and `y_i >= 0`, so `spread = Σ y_i |s_i|`, rounded term by term, is
+    /// `−m` exactly (rounding is symmetric under negation): `|m|`.
     ///
     /// With `L = max|v_i|` and unit roundoff `u = 2^-24`: each term is at most
     /// `L y_i (|s_i| + |m|)(1 + u)^3`, the rounded sum of `K` of them at most `(1 + u)^(K-1)` times
@@ -395,7 +409,7 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// `|Σ| <= L (spread + |m| mass) (1 + u)^(K+2) / (1 − u)^K <= 2 L (spread + |m| mass)` for
     /// `K <= 2^20`. If that bound over λ, computed with four more roundings, is at most
     /// `MAX / 4`, the quotient is below `MAX`.
-    fn lambda_gradient_is_finite(&self, largest: S, spread: S, mean: S, mass: S) -> bool {
+    fn lambda_gradient_is_finite(&self, largest: S, mean: S, mass: S) -> bool {
         if S::SATURATES {
             return true;
         }
@@ -403,7 +417,8 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
             return false;
         }
         let two = S::from_i32(2);
-        let bound = two * largest * (spread + mean.abs() * mass) / self.lambda;
+        let spread = mean.abs();
+        let bound = two * largest * (spread + spread * mass) / self.lambda;
         bound.is_finite() && bound <= S::MAX / S::from_i32(4)
     }
 }

@@ -16,7 +16,7 @@
 
 use rand_core::Rng;
 
-use super::reparam::ConcreteSample;
+use super::reparam::{ConcreteSample, Kept};
 use crate::concrete::sample_inner;
 use crate::scalar::sigmoid;
 use crate::{Error, Scalar, Temperature, binary};
@@ -32,7 +32,7 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(
     temperature: Temperature<S>,
     soft: &mut [S],
 ) -> Result<usize, Error> {
-    sample_inner(rng, logits, allowed, temperature, soft, false)
+    sample_inner::<S, R, true>(rng, logits, allowed, temperature, soft, false)
 }
 
 /// Writes the one-hot vector of `index` into `out`. `index` out of range is
@@ -70,7 +70,8 @@ pub fn backward<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<(), Error> {
-    ConcreteSample::new(logits, allowed, noise, temperature)?
+    let mut room = Kept::new();
+    ConcreteSample::new(logits, allowed, noise, temperature, &mut room)?
         .vjp_in_place(upstream, false)
         .map(|_| ())
 }
