@@ -18,7 +18,6 @@
 //! - **Fixed point** (`gumbel::Fixed`, feature `fixed`): the noise is rounded to 2^-16, so the
 //!   draw is within a stated total-variation distance of the softmax (1.4e-4 at K = 16, 5.2e-4
 //!   at K = 256); the derivation and table are in the documentation of `Fixed`.
-
 //!
 //! # Cost: the lazy Gumbel-max
 //! [`sample`] and [`sample_masked`] need the argmax, not the noise, so they compute a Gumbel
