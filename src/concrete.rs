@@ -302,22 +302,27 @@ const LANES: usize = 8;
 /// compare equal have the same bits, except 0 and −0: then the scan below finds the first.
 #[inline(always)]
 fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
+    #[inline(always)]
+    fn larger<S: Scalar>(a: S, b: S) -> S {
+        if b > a { b } else { a }
+    }
     let first = values.first().copied().unwrap_or(S::ZERO);
     let mut lanes = [first; LANES];
     let mut chunks = values.chunks_exact(LANES);
     for chunk in &mut chunks {
         for (lane, &value) in lanes.iter_mut().zip(chunk) {
-            if value > *lane {
-                *lane = value;
-            }
+            *lane = larger(*lane, value);
         }
     }
-    let mut largest = first;
-    for &value in lanes.iter().chain(chunks.remainder()) {
-        if value > largest {
-            largest = value;
-        }
+    for (lane, &value) in lanes.iter_mut().zip(chunks.remainder()) {
+        *lane = larger(*lane, value);
     }
+    // In a tree: the maximum of values that are never NaN does not depend on the order.
+    let [a, b, c, d, e, f, g, h] = lanes;
+    let largest = larger(
+        larger(larger(a, e), larger(b, f)),
+        larger(larger(c, g), larger(d, h)),
+    );
     if need_index || largest == S::ZERO {
         let first_largest = values.iter().enumerate().find(|&(_, &v)| v == largest);
         if let Some((index, &value)) = first_largest {

@@ -107,6 +107,12 @@ fn words<R: Rng + ?Sized>(rng: &mut R, count: usize) -> impl Iterator<Item = u32
 pub(crate) struct GumbelWord(u32);
 
 impl GumbelWord {
+    /// The word itself (for the host's blocks of words, which start zeroed).
+    #[inline(always)]
+    pub(crate) const fn from_bits(word: u32) -> Self {
+        Self(word)
+    }
+
     /// `(least, greatest)` Gumbel variate of every word sharing this word's top bits: the
     /// variate lies between them.
     #[inline(always)]

@@ -31,7 +31,8 @@ pub(crate) struct Support<'a, S> {
 /// no logit is masked by `-inf` and none is `+inf`: the maximum over the allowed ones is the
 /// shift, and the allowed ones are the available ones. Anything else (a non-finite logit, an
 /// `f32` sum that overflows, nothing allowed) takes [`exact_support`], which reports today's
-/// errors in today's order; both give the same [`Support`] wherever both apply.
+/// errors in today's order; both give the same [`Support`] wherever both apply. Without a mask
+/// on a host with vector units, [`lane_max_if_finite`] takes the cheap pass's place.
 #[inline]
 pub(crate) fn support<'a, S: Scalar>(
     logits: &'a [S],
@@ -40,6 +41,18 @@ pub(crate) fn support<'a, S: Scalar>(
     let Some(&first) = logits.first() else {
         return Err(Error::Empty);
     };
+    if S::VECTORISED_NOISE && allowed.is_none() {
+        if let Some(shift) = lane_max_if_finite(logits) {
+            return Ok(Support {
+                logits,
+                allowed,
+                shift,
+                has_pos_inf: false,
+                available: logits.len(),
+            });
+        }
+        return exact_support(logits, allowed);
+    }
     let mut sum = S::ZERO;
     let (shift, available) = match allowed {
         None => {
@@ -85,6 +98,56 @@ pub(crate) fn support<'a, S: Scalar>(
     } else {
         exact_support(logits, allowed)
     }
+}
+
+/// [`support`]'s pass without a mask on a host with vector units ([`Scalar::VECTORISED_NOISE`]):
+/// the largest logit if every logit is finite, `None` otherwise. Eight independent lanes of
+/// maximum and finiteness instead of one running maximum and one running sum, whose chains of
+/// dependent additions and comparisons bound the host's speed. The maximum of finite values
+/// does not depend on the order it is taken in, except for the sign of a zero: the running
+/// maximum keeps the first logit that reaches it, and so does this (the first zero, when the
+/// maximum is zero), so the shift has the same bits.
+#[inline(always)]
+fn lane_max_if_finite<S: Scalar>(logits: &[S]) -> Option<S> {
+    const LANES: usize = 8;
+    #[inline(always)]
+    fn larger<S: Scalar>(a: S, b: S) -> S {
+        if b > a { b } else { a }
+    }
+    let first = *logits.first()?;
+    let mut largest = [first; LANES];
+    // `x - x` is 0 for a finite `x` and NaN for an infinity or a NaN, and a NaN sticks.
+    let mut poison = [S::ZERO; LANES];
+    let mut visit = |lane: usize, logit: S| {
+        if let (Some(max), Some(p)) = (largest.get_mut(lane), poison.get_mut(lane)) {
+            *max = larger(*max, logit);
+            #[allow(clippy::eq_op)] // `x - x` is the test itself (see above).
+            {
+                *p += logit - logit;
+            }
+        }
+    };
+    let mut chunks = logits.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for lane in 0..LANES {
+            visit(lane, chunk.get(lane).copied().unwrap_or(first));
+        }
+    }
+    for (lane, &logit) in chunks.remainder().iter().enumerate() {
+        visit(lane, logit);
+    }
+    if poison.iter().any(|&p| p != S::ZERO) {
+        return None;
+    }
+    let [a, b, c, d, e, f, g, h] = largest;
+    let max = larger(
+        larger(larger(a, e), larger(b, f)),
+        larger(larger(c, g), larger(d, h)),
+    );
+    if max == S::ZERO {
+        return logits.iter().copied().find(|&logit| logit == S::ZERO);
+    }
+    Some(max)
 }
 
 /// [`support`] one logit at a time, with every rule spelled out: the path for non-finite

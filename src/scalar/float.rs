@@ -219,7 +219,7 @@ fn exp_nonpositive_branching(x: f32) -> f32 {
     if hx >= EXP_UNDERFLOW {
         return 0.0;
     }
-    exp_reduced(x, hx)
+    exp_reduced(x, hx, |y| y as i32)
 }
 
 /// [`exp_nonpositive_branching`] by selects: the reduction is computed whatever the case and
@@ -228,7 +228,7 @@ fn exp_nonpositive_branching(x: f32) -> f32 {
 #[inline(always)]
 fn exp_nonpositive_branch_free(x: f32) -> f32 {
     let hx = x.to_bits() & 0x7fff_ffff;
-    let reduced = exp_reduced(x, hx);
+    let reduced = exp_reduced(x, hx, exp_k_branch_free);
     if hx <= EXP_TINY {
         1.0 + x
     } else if hx >= EXP_UNDERFLOW {
@@ -236,6 +236,21 @@ fn exp_nonpositive_branch_free(x: f32) -> f32 {
     } else {
         reduced
     }
+}
+
+/// `y as i32` for `y` in `(−2^22, 0]` by selects, for the vectorised exponential: `as i32`
+/// saturates, which SSE2 cannot do on four lanes at once, so the compiler would convert the
+/// lanes one by one. Adding `1.5·2^23` rounds `y` to the nearest integer `r`, whose value the
+/// sum's low bits hold; `y` is negative, so truncation is `r`, or `r + 1` when `r` rounded
+/// down. Outside that range (an `x` of `−inf`, whose result is selected away) the value is of
+/// no use. The exponential's exhaustive test proves the whole kernel bit for bit.
+#[inline(always)]
+fn exp_k_branch_free(y: f32) -> i32 {
+    const ROUND: f32 = 12_582_912.0;
+    let sum = y + ROUND;
+    let nearest = sum - ROUND;
+    let k = (sum.to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
+    k + i32::from(nearest < y)
 }
 
 /// `expf` returns `1 + x` at and below this `|x|` (2^-14).
@@ -246,10 +261,13 @@ const EXP_UNDERFLOW: u32 = 0x42cf_f1b5;
 /// `expf`'s reduction to `2^k e^r` and its polynomial, for `x < 0` with `|x|`'s bits `hx`
 /// between [`EXP_TINY`] and [`EXP_UNDERFLOW`] (elsewhere a value of no use, computed without
 /// fault).
+///
+/// `truncate` converts `INV_LN2·x − 1/2` to the integer `k` (towards zero, as `as i32` does);
+/// only its value on `(−151, −2)`, where `x` is in range, matters.
 #[inline(always)]
-fn exp_reduced(x: f32, hx: u32) -> f32 {
+fn exp_reduced(x: f32, hx: u32, truncate: impl Fn(f32) -> i32) -> f32 {
     let k = if hx > 0x3f85_1592 {
-        (INV_LN2 * x - 0.5) as i32
+        truncate(INV_LN2 * x - 0.5)
     } else if hx > 0x3eb1_7218 {
         -1
     } else {
