@@ -130,14 +130,15 @@ pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
 }
 
 /// The leading action of the lazy argmax: its effective logit and word, and the range its
-/// perturbed value is known to lie in (a single value once computed).
+/// perturbed value is known to lie in. Equal bounds are the value itself: computed, or pinned
+/// by the bracket (rounding is monotone, so `least <= value <= greatest` holds for the rounded
+/// sums too).
 struct Leader<S> {
     index: usize,
     effective: S,
     word: GumbelWord,
     least: S,
     greatest: S,
-    exact: bool,
 }
 
 impl<S: Scalar> Leader<S> {
@@ -150,18 +151,16 @@ impl<S: Scalar> Leader<S> {
             word,
             least: effective + lo,
             greatest: effective + hi,
-            exact: false,
         }
     }
 
-    /// The perturbed value itself, computed on first use.
+    /// The perturbed value itself, computed on first use (not at all when the bracket pins it).
     #[inline]
     fn value(&mut self) -> S {
-        if !self.exact {
+        if self.least != self.greatest {
             let value = self.effective + self.word.value::<S>();
             self.least = value;
             self.greatest = value;
-            self.exact = true;
         }
         self.least
     }
@@ -193,7 +192,6 @@ fn lazy_argmax<S: Scalar>(candidates: impl Iterator<Item = (Option<S>, GumbelWor
                 word,
                 least,
                 greatest: effective + hi,
-                exact: false,
             };
             continue;
         }
@@ -205,7 +203,6 @@ fn lazy_argmax<S: Scalar>(candidates: impl Iterator<Item = (Option<S>, GumbelWor
                 word,
                 least: value,
                 greatest: value,
-                exact: true,
             };
         }
     }
