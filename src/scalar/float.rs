@@ -462,7 +462,12 @@ impl Scalar for f32 {
     }
     #[inline]
     fn gumbel_from_word(word: u32) -> Self {
-        gumbel(word)
+        if cfg!(gumbel_small) {
+            // Optimised for size: the one out-of-line copy of the kernel.
+            crate::noise::shared_gumbel(word)
+        } else {
+            gumbel(word)
+        }
     }
     #[inline]
     fn logistic_from_word(word: u32) -> Self {

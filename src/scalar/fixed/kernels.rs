@@ -580,6 +580,9 @@ pub(crate) fn exponential_from_word(word: u32) -> i32 {
 /// relative accuracy left, so `ln(-ln(1 - t))` is taken as `ln t + ln(-ln(1-t)/t)` with the
 /// series `ln(-ln(1-t)/t) = t/2 + 5t²/24 + t³/8 + O(t⁴)` for `t < 2^-8` (remainder below
 /// 2^-35); elsewhere `-ln U >= 2^-8` and its logarithm loses at most 8 bits of the Q32's 30.
+///
+/// Inlined into its one out-of-line caller (`noise::GumbelWord::value`).
+#[inline(always)]
 pub(crate) fn gumbel_from_word(word: u32) -> i32 {
     let (upper, j) = split_word(word);
     let ln_e = if upper && j < SERIES_LIMIT {
