@@ -81,6 +81,11 @@ pub(crate) mod sealed {
         /// every word before computing the variates, and the Concrete sampler runs each of its
         /// passes as one loop of independent operations.
         const VECTORISED_NOISE: bool;
+        /// `true` when, optimised for size (`opt-level = "s"` or `"z"`, see `build.rs`), the
+        /// samplers are smaller without their tight loops for plain supports (every action
+        /// available, nothing infinite), which give the same values and decisions as the
+        /// general loops: `f32` (measured on the M0 and M4F; fixed point grows instead).
+        const GENERAL_LOOPS_WHEN_SMALL: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

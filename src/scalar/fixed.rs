@@ -220,6 +220,7 @@ impl MulAssign for Fixed {
 impl Sealed for Fixed {
     const VECTORISED_NOISE: bool = false;
     const SATURATES: bool = true;
+    const GENERAL_LOOPS_WHEN_SMALL: bool = false;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {

@@ -283,6 +283,7 @@ impl Sealed for f32 {
     // register would quiet a signalling NaN, which a word parked in an `f32` slot can be).
     const VECTORISED_NOISE: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
     const SATURATES: bool = false;
+    const GENERAL_LOOPS_WHEN_SMALL: bool = true;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
