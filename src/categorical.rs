@@ -23,8 +23,8 @@
 //! [`sample`] and [`sample_masked`] need the argmax, not the noise, so they compute a Gumbel
 //! variate only when it matters. Rounding is monotone, so `lo ≤ G ≤ hi` gives
 //! `l + lo ≤ l + G ≤ l + hi` for the rounded sums too. For each word the scalar's bracket
-//! table gives the least and the greatest variate of all words sharing its top 7 bits (proven
-//! over all 2^32 words by the scalar's unit tests). A challenger whose greatest possible value
+//! table gives the least and the greatest variate of all words sharing its top 7 bits (6
+//! when optimised for size; proven over all 2^32 words by the scalar's unit tests). A challenger whose greatest possible value
 //! does not exceed the leader's least is skipped; one whose least exceeds the leader's greatest
 //! takes the lead; only when the two brackets overlap are the exact variates computed (each at
 //! most once). The words drawn, their order and the index returned are exactly those of

@@ -23,9 +23,15 @@
 //! (`float/gumbel_brackets.rs`), generated and proven by evaluating the kernel at every `t` of
 //! every bucket.
 
-use super::{Scalar, bracket_indices, sealed::Sealed};
+use super::{
+    SMALL_BRACKET_EDGES, Scalar, bracket_indices, coarser_edges, sealed::Sealed,
+    small_bracket_indices,
+};
 
 mod gumbel_brackets;
+
+/// The bracket table read when optimised for size ([`SMALL_BRACKET_BITS`](super::SMALL_BRACKET_BITS)).
+const SMALL_EDGES: [f32; SMALL_BRACKET_EDGES] = coarser_edges(&gumbel_brackets::EDGES);
 
 /// 2^-33, the spacing of the distance `t` from the nearer end of (0, 1).
 const TWO_POW_NEG_33: f32 = f32::from_bits((127 - 33) << 23);
@@ -287,6 +293,10 @@ impl Sealed for f32 {
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
+        if cfg!(gumbel_small) {
+            let (least, greatest) = small_bracket_indices(word);
+            return (SMALL_EDGES[least], SMALL_EDGES[greatest]);
+        }
         let (least, greatest) = bracket_indices(word);
         (
             gumbel_brackets::EDGES[least],
@@ -610,6 +620,7 @@ mod tests {
         // The edge table is exactly the least and greatest value of each bucket.
         let brackets: Vec<[f32; 2]> = lower.brackets.into_iter().chain(upper.brackets).collect();
         let edges = crate::scalar::bracket_edges(&brackets);
+        crate::scalar::check_small_edges(&brackets, &SMALL_EDGES);
         if std::env::var_os("GUMBEL_BLESS").is_some() {
             bless(&edges);
         }
