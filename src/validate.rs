@@ -37,6 +37,29 @@ pub(crate) fn support<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
 ) -> Result<Support<'a, S>, Error> {
+    if cfg!(gumbel_small) && S::GENERAL_LOOPS_WHEN_SMALL {
+        shared_support(logits, allowed)
+    } else {
+        scan_support(logits, allowed)
+    }
+}
+
+/// [`support`], one out-of-line copy for every sampler (optimised for size, where that is
+/// smaller: [`GENERAL_LOOPS_WHEN_SMALL`](crate::scalar::sealed::Sealed::GENERAL_LOOPS_WHEN_SMALL)).
+#[inline(never)]
+fn shared_support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
+    scan_support(logits, allowed)
+}
+
+/// [`support`] itself.
+#[inline(always)]
+fn scan_support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
     let Some(&first) = logits.first() else {
         return Err(Error::Empty);
     };
