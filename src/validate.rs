@@ -55,7 +55,7 @@ fn shared_support<'a, S: Scalar>(
 }
 
 /// [`support`] itself.
-#[inline]
+#[inline(always)]
 fn scan_support<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
