@@ -23,8 +23,8 @@
 //! [`sample`] and [`sample_masked`] need the argmax, not the noise, so they compute a Gumbel
 //! variate only when it matters. Rounding is monotone, so `lo ≤ G ≤ hi` gives
 //! `l + lo ≤ l + G ≤ l + hi` for the rounded sums too. For each word the scalar's bracket
-//! table gives the least and the greatest variate of all words sharing its top 7 bits (proven
-//! over all 2^32 words by the scalar's unit tests). A challenger whose greatest possible value
+//! table gives the least and the greatest variate of all words sharing its top 7 bits (6
+//! when optimised for size; proven over all 2^32 words by the scalar's unit tests). A challenger whose greatest possible value
 //! does not exceed the leader's least is skipped; one whose least exceeds the leader's greatest
 //! takes the lead; only when the two brackets overlap are the exact variates computed (each at
 //! most once). The words drawn, their order and the index returned are exactly those of
@@ -139,14 +139,15 @@ pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
 }
 
 /// The leading action of the lazy argmax: its effective logit and word, and the range its
-/// perturbed value is known to lie in (a single value once computed).
+/// perturbed value is known to lie in. Equal bounds are the value itself: computed, or pinned
+/// by the bracket (rounding is monotone, so `least <= value <= greatest` holds for the rounded
+/// sums too).
 struct Leader<S> {
     index: usize,
     effective: S,
     word: GumbelWord,
     least: S,
     greatest: S,
-    exact: bool,
 }
 
 impl<S: Scalar> Leader<S> {
@@ -159,18 +160,16 @@ impl<S: Scalar> Leader<S> {
             word,
             least: effective + lo,
             greatest: effective + hi,
-            exact: false,
         }
     }
 
-    /// The perturbed value itself, computed on first use.
+    /// The perturbed value itself, computed on first use (not at all when the bracket pins it).
     #[inline]
     fn value(&mut self) -> S {
-        if !self.exact {
+        if self.least != self.greatest {
             let value = self.effective + self.word.value::<S>();
             self.least = value;
             self.greatest = value;
-            self.exact = true;
         }
         self.least
     }
@@ -211,7 +210,6 @@ fn lazy_argmax_from<S: Scalar>(
                 word,
                 least,
                 greatest: effective + hi,
-                exact: false,
             };
             continue;
         }
@@ -223,7 +221,6 @@ fn lazy_argmax_from<S: Scalar>(
                 word,
                 least: value,
                 greatest: value,
-                exact: true,
             };
         }
     }

@@ -165,16 +165,17 @@ impl<S: Scalar> Tempered<S> {
     /// least one).
     #[inline(always)]
     pub(crate) fn new(
-        mut perturbed: impl Iterator<Item = (usize, S)>,
+        perturbed: impl Iterator<Item = (usize, S)>,
         temperature: Temperature<S>,
     ) -> Self {
-        let (mut argmax, mut max) = perturbed.next().unwrap_or((0, S::ZERO));
+        // One loop (the first value taken as it comes), so the perturbation is inlined once.
+        let mut first_max = None;
         for (k, z) in perturbed {
-            if z > max {
-                argmax = k;
-                max = z;
+            if first_max.is_none_or(|(_, max)| z > max) {
+                first_max = Some((k, z));
             }
         }
+        let (argmax, max) = first_max.unwrap_or((0, S::ZERO));
         Self::from_max(argmax, max, temperature)
     }
 

@@ -77,8 +77,8 @@ pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
     }
     // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point): each
     // variate as its word arrives, by the kernel the lazy Gumbel-max calls for its exact
-    // values. Optimised for speed it is inlined here; for size (`opt-level = "s"`) the two
-    // share one copy (588 bytes less on the M4F).
+    // values. Optimised for speed it is inlined here; for size (`opt-level = "s"`, see
+    // `build.rs`) the two share one copy (588 bytes less on the M4F).
     let count = out.len();
     for (g, word) in out.iter_mut().zip(words(rng, count)) {
         *g = S::gumbel_from_word(word);
@@ -121,11 +121,20 @@ impl GumbelWord {
     }
 
     /// The variate itself, exactly what [`gumbel`] would have returned for this word. Out of
-    /// line: it is the rare case of the lazy argmax's loop.
+    /// line, with the kernel inlined (one frame below the caller's, not two): it is the rare
+    /// case of the lazy argmax's loop.
     #[inline(never)]
     pub(crate) fn value<S: Scalar>(self) -> S {
-        S::gumbel_from_word(self.0)
+        S::gumbel_inline(self.0)
     }
+}
+
+/// [`GumbelWord::value`] of `word`: the out-of-line copy of the Gumbel kernel, for the
+/// scalars' [`Scalar::gumbel_from_word`] where they share it (fixed point, whose kernel is too
+/// large to inline; `f32` optimised for size).
+#[inline]
+pub(crate) fn shared_gumbel<S: Scalar>(word: u32) -> S {
+    GumbelWord(word).value()
 }
 
 /// The words of `count` logits for the lazy Gumbel-max, by the same rule as [`fill_gumbel`].

@@ -36,9 +36,51 @@ pub(crate) const BRACKET_EDGES: usize = (1 << BRACKET_BITS) + 2;
 /// lazy argmax reads first, is at `b + 1` in both.
 #[inline(always)]
 pub(crate) fn bracket_indices(word: u32) -> (usize, usize) {
-    let bucket = (word >> (32 - BRACKET_BITS)) as usize;
-    let upper = bucket >> (BRACKET_BITS - 1);
+    bracket_indices_of(BRACKET_BITS, word)
+}
+
+/// Optimised for size (`build.rs`), the lazy Gumbel-max reads a table of half as many buckets:
+/// the top `BRACKET_BITS - 1` bits (256 bytes less per scalar, at the cost of more exact
+/// evaluations), derived from the full table at compile time by [`coarser_edges`]; the full
+/// table is then not linked.
+pub(crate) const SMALL_BRACKET_BITS: u32 = BRACKET_BITS - 1;
+
+/// Entries of a table of [`SMALL_BRACKET_BITS`] buckets.
+pub(crate) const SMALL_BRACKET_EDGES: usize = (1 << SMALL_BRACKET_BITS) + 2;
+
+/// [`bracket_indices`] in a table of [`SMALL_BRACKET_BITS`] buckets.
+#[inline(always)]
+pub(crate) fn small_bracket_indices(word: u32) -> (usize, usize) {
+    bracket_indices_of(SMALL_BRACKET_BITS, word)
+}
+
+#[inline(always)]
+fn bracket_indices_of(bits: u32, word: u32) -> (usize, usize) {
+    let bucket = (word >> (32 - bits)) as usize;
+    let upper = bucket >> (bits - 1);
     (bucket + 2 * upper, bucket + 1)
+}
+
+/// The edges of the [`SMALL_BRACKET_BITS`] table from the full one. Its bucket `c` is the full
+/// buckets `2c` and `2c + 1`: in the lower half (the variate grows with the bucket) its least
+/// variate is bucket `2c`'s (full edge `2c`) and its greatest bucket `2c + 1`'s (full edge
+/// `2c + 2`); in the upper half (it falls) its greatest is bucket `2c`'s (full edge `2c + 1`)
+/// and its least bucket `2c + 1`'s (full edge `2c + 3`). In the order of
+/// [`small_bracket_indices`], edge `i` is therefore the full edge `2i` up to the middle and
+/// `2i - 1` after it (proven against the exhaustive walk by each scalar's unit test).
+pub(crate) const fn coarser_edges<T: Copy>(edges: &[T; BRACKET_EDGES]) -> [T; SMALL_BRACKET_EDGES] {
+    let half = 1 << (SMALL_BRACKET_BITS - 1);
+    let mut small = [edges[0]; SMALL_BRACKET_EDGES];
+    let mut i = 0;
+    while i < SMALL_BRACKET_EDGES {
+        small[i] = if i <= half {
+            edges[2 * i]
+        } else {
+            edges[2 * i - 1]
+        };
+        i += 1;
+    }
+    small
 }
 
 /// The edge table of a kernel from the least and greatest variate of each bucket (in bucket
@@ -69,6 +111,38 @@ pub(crate) fn bracket_edges<T: PartialOrd + Copy + Debug>(brackets: &[[T; 2]]) -
     edges
 }
 
+/// Checks a table of [`SMALL_BRACKET_BITS`] buckets against the least and greatest variate of
+/// each full bucket (in bucket order, from the exhaustive walk): each of its brackets is
+/// exactly the extremes of its two full buckets, for every word of the bucket.
+#[cfg(test)]
+pub(crate) fn check_small_edges<T: PartialOrd + Copy + Debug>(brackets: &[[T; 2]], small: &[T]) {
+    assert_eq!(brackets.len(), 2 << SMALL_BRACKET_BITS);
+    assert_eq!(small.len(), SMALL_BRACKET_EDGES);
+    for (c, pair) in brackets.chunks_exact(2).enumerate() {
+        let least = if pair[1][0] < pair[0][0] {
+            pair[1][0]
+        } else {
+            pair[0][0]
+        };
+        let greatest = if pair[1][1] > pair[0][1] {
+            pair[1][1]
+        } else {
+            pair[0][1]
+        };
+        let word = (c as u32) << (32 - SMALL_BRACKET_BITS);
+        let (l, g) = small_bracket_indices(word);
+        assert_eq!(
+            (l, g),
+            small_bracket_indices(word | (u32::MAX >> SMALL_BRACKET_BITS))
+        );
+        assert!(
+            small[l] == least && small[g] == greatest,
+            "coarse bucket {c}: {:?} against {least:?} {greatest:?}",
+            (small[l], small[g])
+        );
+    }
+}
+
 pub(crate) mod sealed {
     /// Keeps [`Scalar`](super::Scalar) closed: the samplers' guarantees rest on the exact
     /// behaviour of each implementation. Also carries the kernels only the samplers use.
@@ -81,6 +155,11 @@ pub(crate) mod sealed {
         /// every word before computing the variates, and the Concrete sampler runs each of its
         /// passes as one loop of independent operations.
         const VECTORISED_NOISE: bool;
+        /// `true` when, optimised for size (`opt-level = "s"` or `"z"`, see `build.rs`), the
+        /// samplers are smaller without their tight loops for plain supports (every action
+        /// available, nothing infinite), which give the same values and decisions as the
+        /// general loops: `f32` (measured on the M0 and M4F; fixed point grows instead).
+        const GENERAL_LOOPS_WHEN_SMALL: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

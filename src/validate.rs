@@ -38,6 +38,29 @@ pub(crate) fn support<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
 ) -> Result<Support<'a, S>, Error> {
+    if cfg!(gumbel_small) && S::GENERAL_LOOPS_WHEN_SMALL {
+        shared_support(logits, allowed)
+    } else {
+        scan_support(logits, allowed)
+    }
+}
+
+/// [`support`], one out-of-line copy for every sampler (optimised for size, where that is
+/// smaller: [`GENERAL_LOOPS_WHEN_SMALL`](crate::scalar::sealed::Sealed::GENERAL_LOOPS_WHEN_SMALL)).
+#[inline(never)]
+fn shared_support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
+    scan_support(logits, allowed)
+}
+
+/// [`support`] itself.
+#[inline(always)]
+fn scan_support<'a, S: Scalar>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
     let Some(&first) = logits.first() else {
         return Err(Error::Empty);
     };
@@ -63,12 +86,16 @@ pub(crate) fn support<'a, S: Scalar>(
                 }
                 sum += logit;
             };
-            // Four at a time (the same operations in the same order, less loop overhead).
-            let mut quads = logits.chunks_exact(4);
-            for quad in &mut quads {
-                quad.iter().for_each(|&logit| visit(logit));
+            if cfg!(gumbel_small) {
+                logits.iter().for_each(|&logit| visit(logit));
+            } else {
+                // Four at a time (the same operations in the same order, less loop overhead).
+                let mut quads = logits.chunks_exact(4);
+                for quad in &mut quads {
+                    quad.iter().for_each(|&logit| visit(logit));
+                }
+                quads.remainder().iter().for_each(|&logit| visit(logit));
             }
-            quads.remainder().iter().for_each(|&logit| visit(logit));
             (shift, logits.len())
         }
         Some(mask) => {
@@ -243,10 +270,14 @@ impl<'a, S: Scalar> Support<'a, S> {
 
     /// `true` when every action is available and no logit is `+inf` (no mask, no `-inf`, no
     /// `+inf`): then the effective logit of every action is `logit - shift`, and the samplers
-    /// run their tight loops.
+    /// run their tight loops. Always `false` where the general loops alone are smaller when
+    /// optimised for size (`Sealed::GENERAL_LOOPS_WHEN_SMALL`): they give the same values and
+    /// decisions.
     #[inline]
     pub(crate) fn is_plain(&self) -> bool {
-        self.available == self.logits.len() && !self.has_pos_inf
+        !(cfg!(gumbel_small) && S::GENERAL_LOOPS_WHEN_SMALL)
+            && self.available == self.logits.len()
+            && !self.has_pos_inf
     }
 
     /// The largest finite available logit, subtracted from every logit before noise is added.

@@ -23,9 +23,15 @@
 //! (`float/gumbel_brackets.rs`), generated and proven by evaluating the kernel at every `t` of
 //! every bucket.
 
-use super::{Scalar, bracket_indices, sealed::Sealed};
+use super::{
+    SMALL_BRACKET_EDGES, Scalar, bracket_indices, coarser_edges, sealed::Sealed,
+    small_bracket_indices,
+};
 
 mod gumbel_brackets;
+
+/// The bracket table read when optimised for size ([`SMALL_BRACKET_BITS`](super::SMALL_BRACKET_BITS)).
+const SMALL_EDGES: [f32; SMALL_BRACKET_EDGES] = coarser_edges(&gumbel_brackets::EDGES);
 
 /// 2^-33, the spacing of the distance `t` from the nearer end of (0, 1).
 const TWO_POW_NEG_33: f32 = f32::from_bits((127 - 33) << 23);
@@ -301,9 +307,14 @@ impl Sealed for f32 {
     // register would quiet a signalling NaN, which a word parked in an `f32` slot can be).
     const VECTORISED_NOISE: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
     const SATURATES: bool = false;
+    const GENERAL_LOOPS_WHEN_SMALL: bool = true;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
+        if cfg!(gumbel_small) {
+            let (least, greatest) = small_bracket_indices(word);
+            return (SMALL_EDGES[least], SMALL_EDGES[greatest]);
+        }
         let (least, greatest) = bracket_indices(word);
         (
             gumbel_brackets::EDGES[least],
@@ -480,7 +491,12 @@ impl Scalar for f32 {
     }
     #[inline]
     fn gumbel_from_word(word: u32) -> Self {
-        gumbel(word)
+        if cfg!(gumbel_small) {
+            // Optimised for size: the one out-of-line copy of the kernel.
+            crate::noise::shared_gumbel(word)
+        } else {
+            gumbel(word)
+        }
     }
     #[inline]
     fn logistic_from_word(word: u32) -> Self {
@@ -622,6 +638,7 @@ mod tests {
         // The edge table is exactly the least and greatest value of each bucket.
         let brackets: Vec<[f32; 2]> = lower.brackets.into_iter().chain(upper.brackets).collect();
         let edges = crate::scalar::bracket_edges(&brackets);
+        crate::scalar::check_small_edges(&brackets, &SMALL_EDGES);
         if std::env::var_os("GUMBEL_BLESS").is_some() {
             bless(&edges);
         }

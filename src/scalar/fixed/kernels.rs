@@ -221,6 +221,59 @@ pub(crate) fn leading_zeros_by_halving(x: u64) -> u32 {
     n
 }
 
+/// `⌊n / d⌋` for a quotient below 2^32 (`d > 0`, `n < d · 2^32`): on ARMv6-M by
+/// [`div_to_u32_by_shifts`] instead of a call to the compiler's 64-bit division (about 900
+/// bytes of flash there), elsewhere the native division.
+#[inline(always)]
+fn div_to_u32(n: u64, d: u64) -> u32 {
+    if ARMV6M {
+        div_to_u32_by_shifts(n, d)
+    } else {
+        (n / d) as u32
+    }
+}
+
+/// `⌊n / d⌋` for `d > 0` and `n < d · 2^32` (so the quotient fits 32 bits; otherwise the
+/// result is unspecified), exactly: restoring binary long division, one quotient bit per step
+/// from the high word `n >> 32` (below `d`) and the 32 bits of the low word. The remainder `r`
+/// stays below `d`; `2r + 1` can exceed 64 bits only when `r >= 2^63`, and then it exceeds
+/// `d`, so its carry out counts as "at least `d`" and the wrapping subtraction gives the true
+/// `2r + bit − d < d`.
+///
+/// A divisor below 2^32 keeps the remainder in one 32-bit word (the carry out of its top bit
+/// standing in for the 33rd), the same steps at half the cost on a 32-bit core.
+#[inline]
+pub(crate) fn div_to_u32_by_shifts(n: u64, d: u64) -> u32 {
+    let mut low = n as u32;
+    let mut q = 0u32;
+    if d >> 32 == 0 {
+        let (mut r, d) = ((n >> 32) as u32, d as u32);
+        for _ in 0..32 {
+            let carry = r >> 31 != 0;
+            r = (r << 1) | (low >> 31);
+            low <<= 1;
+            q <<= 1;
+            if carry || r >= d {
+                r = r.wrapping_sub(d);
+                q |= 1;
+            }
+        }
+        return q;
+    }
+    let mut r = n >> 32;
+    for _ in 0..32 {
+        let carry = r >> 63 != 0;
+        r = (r << 1) | u64::from(low >> 31);
+        low <<= 1;
+        q <<= 1;
+        if carry || r >= d {
+            r = r.wrapping_sub(d);
+            q |= 1;
+        }
+    }
+    q
+}
+
 /// `(a · b) / 2^32`, rounded to nearest; `|a · b|` must stay below 2^63.
 #[inline]
 fn mul_q32(a: i64, b: i64) -> i64 {
@@ -396,9 +449,12 @@ pub(crate) fn recip_of_q32(s: u64) -> i32 {
     if s == 0 {
         return i32::MAX;
     }
-    // 1/s in I16F16 is 2^48 / s.
-    let recip = ((1u64 << 48) + s / 2) / s;
-    recip.min(i32::MAX as u64) as i32
+    // 1/s in I16F16 is 2^48 / s; a quotient of 2^32 or more (n >= s·2^32) saturates.
+    let n = (1u64 << 48) + s / 2;
+    if n >> 32 >= s {
+        return i32::MAX;
+    }
+    div_to_u32(n, s).min(i32::MAX as u32) as i32
 }
 
 /// `√x` for an I16F16 `x >= 0`, correctly rounded (error at most 0.5 LSB); `x < 0` gives 0.
@@ -477,10 +533,16 @@ pub(crate) fn divisor(b: i32) -> Divisor {
     let magnitude = b.unsigned_abs();
     let shift = leading_zeros(u64::from(magnitude)).saturating_sub(32) & 31;
     let normalised = magnitude << shift;
-    // Möller and Granlund's reciprocal: ⌊(2^64 − 1)/d⌋ − 2^32 for the normalised d.
-    let reciprocal = match u64::MAX.checked_div(u64::from(normalised)) {
-        Some(q) => q.wrapping_sub(1 << 32) as u32,
-        None => 0,
+    // Möller and Granlund's reciprocal: ⌊(2^64 − 1)/d⌋ − 2^32 for the normalised d, which is
+    // ⌊(2^64 − 1 − 2^32·d)/d⌋ = ⌊((2^32 − 1 − d)·2^32 + 2^32 − 1)/d⌋, a quotient below 2^32
+    // (d >= 2^31, so 2^32 − 1 − d < d).
+    let reciprocal = if normalised == 0 {
+        0
+    } else {
+        div_to_u32(
+            (u64::from(!normalised) << 32) | u64::from(u32::MAX),
+            u64::from(normalised),
+        )
     };
     Divisor {
         raw: b,
@@ -580,6 +642,9 @@ pub(crate) fn exponential_from_word(word: u32) -> i32 {
 /// relative accuracy left, so `ln(-ln(1 - t))` is taken as `ln t + ln(-ln(1-t)/t)` with the
 /// series `ln(-ln(1-t)/t) = t/2 + 5t²/24 + t³/8 + O(t⁴)` for `t < 2^-8` (remainder below
 /// 2^-35); elsewhere `-ln U >= 2^-8` and its logarithm loses at most 8 bits of the Q32's 30.
+///
+/// Inlined into its one out-of-line caller (`noise::GumbelWord::value`).
+#[inline(always)]
 pub(crate) fn gumbel_from_word(word: u32) -> i32 {
     let (upper, j) = split_word(word);
     let ln_e = if upper && j < SERIES_LIMIT {
@@ -667,6 +732,97 @@ mod tests {
             let x = 1u64 << shift;
             assert_eq!(leading_zeros_by_halving(x), x.leading_zeros());
             assert_eq!(leading_zeros_by_halving(x - 1), (x - 1).leading_zeros());
+        }
+    }
+
+    /// The long division is the native one: every 4,099th normalised divisor of `divisor`
+    /// with its numerator, and the edges of its domain.
+    #[test]
+    fn long_division_is_the_native_division() {
+        let check = |n: u64, d: u64| {
+            assert!(d > 0 && n >> 32 < d);
+            assert_eq!(u64::from(div_to_u32_by_shifts(n, d)), n / d, "{n} / {d}");
+        };
+        // Every normalised divisor of `divisor` (top bit set), in steps, with its numerator.
+        for d in (1u32 << 31..=u32::MAX)
+            .step_by(4_099)
+            .chain([1 << 31, u32::MAX])
+        {
+            check((u64::from(!d) << 32) | u64::from(u32::MAX), u64::from(d));
+        }
+        // The edges: the largest numerator for each divisor, divisors at the 2^63 carry, and
+        // the reciprocal's sums.
+        let divisors = [
+            1,
+            2,
+            3,
+            7,
+            1 << 31,
+            u64::from(u32::MAX),
+            1 << 32,
+            (1 << 32) + 1,
+        ];
+        let wide = [
+            1 << 47,
+            3 << 47,
+            (1 << 63) - 1,
+            1 << 63,
+            (1 << 63) + 1,
+            u64::MAX,
+        ];
+        for d in divisors.into_iter().chain(wide) {
+            let top = if d >> 32 == 0 {
+                (d << 32) - 1
+            } else {
+                u64::MAX
+            };
+            for n in [
+                0,
+                1,
+                d - 1,
+                d,
+                d.wrapping_add(1),
+                top,
+                top - 1,
+                top / 2,
+                top / 3,
+            ] {
+                if n >> 32 < d {
+                    check(n, d);
+                }
+            }
+        }
+    }
+
+    /// The reciprocal of a sum of exponentials is the native division's, saturation included:
+    /// every sum below 2^20, and swept ones up to well beyond the largest `K`'s.
+    #[test]
+    fn the_reciprocal_of_a_sum_is_the_native_one() {
+        let sums = (1u64..1 << 20).chain((1 << 20..1 << 44).step_by(16_777_259));
+        for s in sums.chain([1 << 32, (1 << 32) + 1, 1 << 48, u64::MAX]) {
+            let native = (((1u64 << 48) + s / 2) / s).min(i32::MAX as u64) as i32;
+            assert_eq!(recip_of_q32(s), native, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn long_division_is_the_native_division_anywhere(d in 1u64.., n: u64) {
+            // The high word reduced below `d`: any numerator whose quotient fits 32 bits.
+            let n = ((n >> 32) % d) << 32 | (n & u64::from(u32::MAX));
+            proptest::prop_assert_eq!(u64::from(div_to_u32_by_shifts(n, d)), n / d);
+        }
+
+        #[test]
+        fn long_division_by_a_word_is_the_native_division(d in 1u64..1 << 32, n: u64) {
+            let n = ((n >> 32) % d) << 32 | (n & u64::from(u32::MAX));
+            proptest::prop_assert_eq!(u64::from(div_to_u32_by_shifts(n, d)), n / d);
+        }
+
+        #[test]
+        fn the_reciprocal_of_any_sum_is_the_native_one(s in 1u64..) {
+            let native = (((1u64 << 48) + s / 2) / s).min(i32::MAX as u64) as i32;
+            proptest::prop_assert_eq!(recip_of_q32(s), native);
         }
     }
 
