@@ -64,7 +64,7 @@ fn scan_support<'a, S: Scalar>(
     let Some(&first) = logits.first() else {
         return Err(Error::Empty);
     };
-    if S::VECTORISED_NOISE && allowed.is_none() {
+    if S::VECTORISED_NOISE && allowed.is_none() && logits.len() >= LANES_FROM {
         if let Some(shift) = lane_max_if_finite(logits) {
             return Ok(Support {
                 logits,
@@ -126,6 +126,10 @@ fn scan_support<'a, S: Scalar>(
         exact_support(logits, allowed)
     }
 }
+
+/// The fewest logits for which [`lane_max_if_finite`] is faster than the running pass (on an
+/// x86-64 host: it needs a full row of lanes to pay for combining them).
+const LANES_FROM: usize = 8;
 
 /// [`support`]'s pass without a mask on a host with vector units ([`Scalar::VECTORISED_NOISE`]):
 /// the largest logit if every logit is finite, `None` otherwise. Eight independent lanes of
