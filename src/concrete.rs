@@ -327,33 +327,87 @@ fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
     (0, largest)
 }
 
-/// The sampler's sample and the scaled logits behind it, for the VJP: `buf` holds the noise on
-/// entry and the scaled logits `s_k = (z_k − max)/λ` on exit, `probabilities` the sample `y_k`
-/// (both exactly 0 where masked). The same steps as [`sample`], so `y` is its sample bit for bit.
-pub(crate) fn softmax_keeping_scaled<S: Scalar>(
+/// The sampler's sample and the scaled logits behind it, for the VJP: from `noise` (one value
+/// per logit), `scaled` gets the scaled logits `s_k = (z_k − max)/λ` and `probabilities` the
+/// sample `y_k` (both exactly 0 where masked). The same steps as [`sample`] (the perturbed
+/// logits are written straight into `scaled` instead of over the noise), so `y` is its sample
+/// bit for bit. As each `y_k` is normalised, `visit(y_k, s_k, item)` is called with the items of
+/// `with` (at least one per action: the normalisation stops where they do), in index order, masked actions included (with 0 and 0): the VJP's
+/// first pass rides along. The returned [`Tempered`] does not track the argmax (0) unless some
+/// action is masked.
+#[inline(always)]
+pub(crate) fn softmax_keeping_scaled<S: Scalar, T>(
     support: &Support<S>,
     temperature: Temperature<S>,
-    buf: &mut [S],
+    noise: &[S],
+    scaled: &mut [S],
     probabilities: &mut [S],
+    with: impl Iterator<Item = T>,
+    visit: impl FnMut(S, S, T),
 ) -> Tempered<S> {
-    let tempered = perturb_in_place::<S, true>(support, temperature, buf);
+    let tempered = perturb_into(support, temperature, noise, scaled);
     if support.is_plain() {
-        keep_scaled(&tempered, buf, probabilities, |_| true);
+        keep_scaled(&tempered, scaled, probabilities, |_| true, with, visit);
     } else {
-        keep_scaled(&tempered, buf, probabilities, |k| {
-            support.effective(k).is_some()
-        });
+        keep_scaled(
+            &tempered,
+            scaled,
+            probabilities,
+            |k| support.effective(k).is_some(),
+            with,
+            visit,
+        );
     }
     tempered
 }
 
+/// Pass 1 of [`softmax_keeping_scaled`]: [`perturb_in_place`] without the argmax (where
+/// nothing is masked), from `noise` into `out`. Masked slots are left as they are.
+#[inline(always)]
+fn perturb_into<S: Scalar>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    noise: &[S],
+    out: &mut [S],
+) -> Tempered<S> {
+    if support.is_plain() {
+        let shift = support.shift();
+        let mut slots = out.iter_mut().zip(support.logits().iter().zip(noise));
+        let mut max = S::ZERO;
+        if let Some((slot, (&logit, &g))) = slots.next() {
+            *slot = (logit - shift) + g;
+            max = *slot;
+        }
+        for (slot, (&logit, &g)) in slots {
+            let z = (logit - shift) + g;
+            *slot = z;
+            if z > max {
+                max = z;
+            }
+        }
+        Tempered::from_max(0, max, temperature)
+    } else {
+        let perturbed = out
+            .iter_mut()
+            .zip(noise)
+            .enumerate()
+            .filter_map(|(k, (slot, &g))| {
+                *slot = support.effective(k)? + g;
+                Some((k, *slot))
+            });
+        Tempered::new(perturbed, temperature)
+    }
+}
+
 /// Passes 2 and 3 of [`softmax_keeping_scaled`].
 #[inline(always)]
-fn keep_scaled<S: Scalar>(
+fn keep_scaled<S: Scalar, T>(
     tempered: &Tempered<S>,
     buf: &mut [S],
     probabilities: &mut [S],
     available: impl Fn(usize) -> bool,
+    with: impl Iterator<Item = T>,
+    mut visit: impl FnMut(S, S, T),
 ) {
     let mut sum = S::exp_sum_new();
     for (k, (slot, p)) in buf.iter_mut().zip(probabilities.iter_mut()).enumerate() {
@@ -367,10 +421,12 @@ fn keep_scaled<S: Scalar>(
         }
     }
     let inv_sum = S::exp_sum_recip(sum);
-    for (k, p) in probabilities.iter_mut().enumerate() {
+    let coordinates = probabilities.iter_mut().zip(buf.iter()).zip(with);
+    for (k, ((p, &s), item)) in coordinates.enumerate() {
         if available(k) {
             *p *= inv_sum;
         }
+        visit(*p, s, item);
     }
 }
 

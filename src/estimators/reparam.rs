@@ -42,9 +42,7 @@ pub fn concrete<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<S, Error> {
-    let support = ConcreteSample::check(logits, allowed, noise)?;
-    let mut room = Kept::new();
-    ConcreteSample::validated(support, noise, temperature, &mut room).vjp_in_place(upstream, true)
+    ConcreteSample::checked_vjp(logits, allowed, noise, temperature, upstream, true)
 }
 
 /// The VJP of a binary Concrete sample `x = σ((logit + noise)/λ)` for an upstream `v = ∂f/∂x`:
@@ -135,6 +133,41 @@ impl<S: Scalar> Kept<S> {
             y: [S::ZERO; CACHED],
         }
     }
+
+    /// Room for `len` actions' scaled logits and sample, if there is enough.
+    #[inline(always)]
+    fn slices(&mut self, len: usize) -> Option<(&mut [S], &mut [S])> {
+        Some((self.scaled.get_mut(..len)?, self.y.get_mut(..len)?))
+    }
+}
+
+/// The sums of the VJP's first pass over the sample: `⟨v, y⟩`, `⟨s, y⟩` and `Σ y`, each in
+/// index order.
+#[derive(Clone, Copy)]
+struct FirstPass<S> {
+    inner: S,
+    mean_scaled: S,
+    mass: S,
+}
+
+impl<S: Scalar> Default for FirstPass<S> {
+    fn default() -> Self {
+        Self {
+            inner: S::ZERO,
+            mean_scaled: S::ZERO,
+            mass: S::ZERO,
+        }
+    }
+}
+
+impl<S: Scalar> FirstPass<S> {
+    /// One action's terms (zeros where masked, which leave the sums as they are).
+    #[inline(always)]
+    fn add(&mut self, vi: S, y: S, s: S) {
+        self.inner += vi * y;
+        self.mean_scaled += y * s;
+        self.mass += y;
+    }
 }
 
 /// Up to how many actions a [`ConcreteSample`] keeps its sample and scaled logits (128 bytes
@@ -147,20 +180,25 @@ const CACHED: usize = 16;
 const FUSED_LIMIT: usize = 1 << 20;
 
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
-    /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
-    #[inline]
-    pub(crate) fn new(
+    /// Validates the logits, mask and noise like
+    /// [`concrete::from_noise`](crate::concrete::from_noise), then `v`, and runs
+    /// [`vjp`](Self::vjp): the whole of [`concrete`] (and of the straight-through backward pass,
+    /// without the λ-gradient).
+    #[inline(always)]
+    pub(crate) fn checked_vjp(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
         noise: &'a [S],
         temperature: Temperature<S>,
-        room: &'a mut Kept<S>,
-    ) -> Result<Self, Error> {
+        v: &mut [S],
+        with_lambda: bool,
+    ) -> Result<S, Error> {
         let support = Self::check(logits, allowed, noise)?;
-        Ok(Self::validated(support, noise, temperature, room))
+        let mut room = Kept::new();
+        ConcreteSample::vjp(support, noise, temperature, &mut room, v, with_lambda)
     }
 
-    /// The checks of [`new`](Self::new).
+    /// The checks of [`checked_vjp`](Self::checked_vjp) before `v`'s.
     #[inline]
     fn check(
         logits: &'a [S],
@@ -182,27 +220,71 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         temperature: Temperature<S>,
         room: &'a mut Kept<S>,
     ) -> Self {
-        let mut relaxed = Self {
+        let mut relaxed = Self::unfinished(support, noise, temperature);
+        if let Some((scaled, y)) = room.slices(noise.len()) {
+            let with = core::iter::repeat(());
+            relaxed.tempered = softmax_keeping_scaled(
+                &support,
+                temperature,
+                noise,
+                scaled,
+                y,
+                with,
+                |_, _, ()| {},
+            );
+            relaxed.kept = Some(KeptSample { scaled, y });
+        } else {
+            relaxed.stream(temperature);
+        }
+        relaxed
+    }
+
+    /// [`validated`](Self::validated) then [`vjp_in_place`](Self::vjp_in_place), with `v`
+    /// checked first: up to [`CACHED`] actions the first pass over the sample runs as it is
+    /// normalised. The same checks in the same order, the same bits.
+    #[inline]
+    pub(crate) fn vjp(
+        support: Support<'a, S>,
+        noise: &'a [S],
+        temperature: Temperature<S>,
+        room: &'a mut Kept<S>,
+        v: &mut [S],
+        with_lambda: bool,
+    ) -> Result<S, Error> {
+        let largest = check_upstream(&support, temperature.get(), v)?;
+        let mut relaxed = Self::unfinished(support, noise, temperature);
+        if let Some((scaled, y)) = room.slices(noise.len()) {
+            let mut sums = FirstPass::default();
+            relaxed.tempered = softmax_keeping_scaled(
+                &support,
+                temperature,
+                noise,
+                scaled,
+                y,
+                v.iter(),
+                |y, s, &vi| {
+                    sums.add(vi, y, s);
+                },
+            );
+            let kept = KeptSample { scaled, y };
+            relaxed.vjp_after(&kept, v, largest, with_lambda, sums)
+        } else {
+            relaxed.stream(temperature);
+            relaxed.vjp_over(&relaxed, v, largest, with_lambda)
+        }
+    }
+
+    /// A sample with nothing computed yet.
+    #[inline(always)]
+    fn unfinished(support: Support<'a, S>, noise: &'a [S], temperature: Temperature<S>) -> Self {
+        Self {
             support,
             noise,
             tempered: Tempered::new(core::iter::empty(), temperature),
             lambda: temperature.get(),
             inv_sum: S::ONE,
             kept: None,
-        };
-        if let (Some(scaled), Some(y)) = (
-            room.scaled.get_mut(..noise.len()),
-            room.y.get_mut(..noise.len()),
-        ) {
-            for (slot, &g) in scaled.iter_mut().zip(noise) {
-                *slot = g;
-            }
-            relaxed.tempered = softmax_keeping_scaled(&support, temperature, scaled, y);
-            relaxed.kept = Some(KeptSample { scaled, y });
-        } else {
-            relaxed.stream(temperature);
         }
-        relaxed
     }
 
     /// Beyond [`CACHED`] actions: the maximum and the normaliser, by the sampler's operations.
@@ -283,26 +365,9 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         }
     }
 
-    /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
-    /// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
+    /// [`check_upstream`] for this sample.
     fn check_upstream(&self, v: &[S]) -> Result<S, Error> {
-        self.support.same_len(v.len())?;
-        finite(v)?;
-        // Finite, so the plain comparison is `max`.
-        let largest = v.iter().fold(S::ZERO, |largest, vi| {
-            let magnitude = vi.abs();
-            if magnitude > largest {
-                magnitude
-            } else {
-                largest
-            }
-        });
-        let four = S::from_i32(4);
-        if (four * largest / self.lambda).is_finite() {
-            Ok(largest)
-        } else {
-            Err(Error::NonFiniteUpdate)
-        }
+        check_upstream(&self.support, self.lambda, v)
     }
 
     /// `⟨v, y⟩`, after the checks of [`check_upstream`](Self::check_upstream).
@@ -345,14 +410,30 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         largest: S,
         with_lambda: bool,
     ) -> Result<S, Error> {
-        let (mut inner, mut mean_scaled, mut mass) = (S::ZERO, S::ZERO, S::ZERO);
+        let mut sums = FirstPass::default();
         coordinates.each(v.iter(), |coordinate, &vi| {
             if let Some((y, s)) = coordinate {
-                inner += vi * y;
-                mean_scaled += y * s;
-                mass += y;
+                sums.add(vi, y, s);
             }
         });
+        self.vjp_after(coordinates, v, largest, with_lambda, sums)
+    }
+
+    /// The rest of [`vjp_over`](Self::vjp_over), after its first pass.
+    #[inline(always)]
+    fn vjp_after(
+        &self,
+        coordinates: &impl Coordinates<S>,
+        v: &mut [S],
+        largest: S,
+        with_lambda: bool,
+        sums: FirstPass<S>,
+    ) -> Result<S, Error> {
+        let FirstPass {
+            inner,
+            mean_scaled,
+            mass,
+        } = sums;
         let term = |vi: S, y: S, s: S| vi * y * (s - mean_scaled);
         let fused = !with_lambda || self.lambda_gradient_is_finite(largest, mean_scaled, mass);
         let mut total = S::ZERO;
@@ -420,5 +501,27 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         let spread = mean.abs();
         let bound = two * largest * (spread + spread * mass) / self.lambda;
         bound.is_finite() && bound <= S::MAX / S::from_i32(4)
+    }
+}
+
+/// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
+/// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
+fn check_upstream<S: Scalar>(support: &Support<S>, lambda: S, v: &[S]) -> Result<S, Error> {
+    support.same_len(v.len())?;
+    finite(v)?;
+    // Finite, so the plain comparison is `max`.
+    let largest = v.iter().fold(S::ZERO, |largest, vi| {
+        let magnitude = vi.abs();
+        if magnitude > largest {
+            magnitude
+        } else {
+            largest
+        }
+    });
+    let four = S::from_i32(4);
+    if (four * largest / lambda).is_finite() {
+        Ok(largest)
+    } else {
+        Err(Error::NonFiniteUpdate)
     }
 }
