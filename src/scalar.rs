@@ -110,6 +110,25 @@ pub(crate) mod sealed {
         where
             Self: super::Scalar;
 
+        /// The largest magnitude `max |v_i|` of `values` (0 if empty), if every value is finite;
+        /// `None` otherwise. Exactly the value of a running maximum of `abs` by `>` from 0.
+        fn largest_magnitude(values: &[Self]) -> Option<Self>
+        where
+            Self: super::Scalar,
+        {
+            let mut largest = <Self as super::Scalar>::ZERO;
+            for &value in values {
+                if !value.is_finite() {
+                    return None;
+                }
+                let magnitude = value.abs();
+                if magnitude > largest {
+                    largest = magnitude;
+                }
+            }
+            Some(largest)
+        }
+
         /// A divisor prepared once for many divisions ([`div_by`](Self::div_by)).
         type Divisor: Copy;
         /// Prepares `d` as a divisor.

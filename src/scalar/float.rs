@@ -319,6 +319,17 @@ impl Sealed for f32 {
         }
     }
 
+    /// On the magnitudes' bits: for values without a sign bit the order of the bits is the
+    /// order of the values (and equal values have equal bits), and the bits of every NaN's and
+    /// infinity's magnitude lie above every finite value's. One integer maximum per value.
+    #[inline(always)]
+    fn largest_magnitude(values: &[f32]) -> Option<f32> {
+        let bits = values
+            .iter()
+            .fold(0, |largest: u32, v| largest.max(v.to_bits() & 0x7fff_ffff));
+        (bits < f32::INFINITY.to_bits()).then(|| f32::from_bits(bits))
+    }
+
     type Divisor = f32;
     #[inline(always)]
     fn divisor(d: f32) -> f32 {
