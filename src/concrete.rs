@@ -412,9 +412,8 @@ fn keep_scaled<S: Scalar, T>(
     let mut sum = S::exp_sum_new();
     for (k, (slot, p)) in buf.iter_mut().zip(probabilities.iter_mut()).enumerate() {
         if available(k) {
-            let scaled = tempered.scaled(*slot);
-            *p = Tempered::exp_and_accumulate(scaled, &mut sum);
-            *slot = scaled;
+            // `scaled`, clamped, and its exponential.
+            (*slot, *p) = S::clamp_exp_and_accumulate(tempered.scaled_unclamped(*slot), &mut sum);
         } else {
             *p = S::ZERO;
             *slot = S::ZERO;

@@ -102,6 +102,22 @@ pub(crate) mod sealed {
         ) -> Self
         where
             Self: super::Scalar;
+        /// `x` clamped to at least [`LOWEST`](super::Scalar::LOWEST) (for `x` not NaN) and
+        /// its [`exp_nonpositive_and_accumulate`](Self::exp_nonpositive_and_accumulate), which is
+        /// the same for either (both underflow to 0 below `LOWEST`): the scaled logit the VJP
+        /// keeps and its exponential, in one step.
+        #[inline(always)]
+        fn clamp_exp_and_accumulate(
+            x: Self,
+            acc: &mut <Self as super::Scalar>::ExpSum,
+        ) -> (Self, Self)
+        where
+            Self: super::Scalar,
+        {
+            let lowest = <Self as super::Scalar>::LOWEST;
+            let x = if x < lowest { lowest } else { x };
+            (x, Self::exp_nonpositive_and_accumulate(x, acc))
+        }
         /// Replaces each `x <= 0` of `xs` by [`exp_nonpositive`](Self::exp_nonpositive) and
         /// adds them to `acc` in index order: [`exp_nonpositive_and_accumulate`]
         /// (Self::exp_nonpositive_and_accumulate) one by one, bit for bit, in a form a host
