@@ -331,45 +331,41 @@ fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
 /// per logit), `scaled` gets the scaled logits `s_k = (z_k − max)/λ` and `probabilities` the
 /// sample `y_k` (both exactly 0 where masked). The same steps as [`sample`] (the perturbed
 /// logits are written straight into `scaled` instead of over the noise), so `y` is its sample
-/// bit for bit. As each `y_k` is normalised, `visit(y_k, s_k, item)` is called with the items of
-/// `with` (at least one per action: the normalisation stops where they do), in index order, masked actions included (with 0 and 0): the VJP's
-/// first pass rides along. The returned [`Tempered`] does not track the argmax (0) unless some
-/// action is masked.
+/// bit for bit: [`perturb_into`], then [`keep_scaled`].
 #[inline(always)]
-pub(crate) fn softmax_keeping_scaled<S: Scalar, T>(
+pub(crate) fn softmax_keeping_scaled<S: Scalar>(
     support: &Support<S>,
     temperature: Temperature<S>,
     noise: &[S],
     scaled: &mut [S],
     probabilities: &mut [S],
-    with: impl Iterator<Item = T>,
-    visit: impl FnMut(S, S, T),
 ) -> Tempered<S> {
-    let tempered = perturb_into(support, temperature, noise, scaled);
-    if support.is_plain() {
-        keep_scaled(&tempered, scaled, probabilities, |_| true, with, visit);
-    } else {
-        keep_scaled(
-            &tempered,
-            scaled,
-            probabilities,
-            |k| support.effective(k).is_some(),
-            with,
-            visit,
-        );
-    }
+    let (tempered, _) = perturb_into(support, temperature, noise, scaled);
+    let with = core::iter::repeat(());
+    keep_scaled(
+        support,
+        &tempered,
+        scaled,
+        probabilities,
+        with,
+        |_, _, ()| {},
+    );
     tempered
 }
 
-/// Pass 1 of [`softmax_keeping_scaled`]: [`perturb_in_place`] without the argmax (where
-/// nothing is masked), from `noise` into `out`. Masked slots are left as they are.
+/// Pass 1 of [`softmax_keeping_scaled`]: [`perturb_in_place`] without the argmax (it is 0
+/// unless some action is masked), from `noise` into `out` (masked slots are left as they are).
+/// Also returns the sum of every noise value, masked ones included, in index order: finite
+/// only if every value is (a NaN or an infinity makes it NaN or infinite), so a caller that
+/// must check the noise needs no pass of its own where it is.
 #[inline(always)]
-fn perturb_into<S: Scalar>(
+pub(crate) fn perturb_into<S: Scalar>(
     support: &Support<S>,
     temperature: Temperature<S>,
     noise: &[S],
     out: &mut [S],
-) -> Tempered<S> {
+) -> (Tempered<S>, S) {
+    let mut noise_sum = S::ZERO;
     if support.is_plain() {
         let shift = support.shift();
         let mut slots = out.iter_mut().zip(support.logits().iter().zip(noise));
@@ -377,6 +373,7 @@ fn perturb_into<S: Scalar>(
         if let Some((slot, (&logit, &g))) = slots.next() {
             *slot = (logit - shift) + g;
             max = *slot;
+            noise_sum += g;
         }
         for (slot, (&logit, &g)) in slots {
             let z = (logit - shift) + g;
@@ -384,24 +381,48 @@ fn perturb_into<S: Scalar>(
             if z > max {
                 max = z;
             }
+            noise_sum += g;
         }
-        Tempered::from_max(0, max, temperature)
+        (Tempered::from_max(0, max, temperature), noise_sum)
     } else {
         let perturbed = out
             .iter_mut()
             .zip(noise)
             .enumerate()
             .filter_map(|(k, (slot, &g))| {
+                noise_sum += g;
                 *slot = support.effective(k)? + g;
                 Some((k, *slot))
             });
-        Tempered::new(perturbed, temperature)
+        let tempered = Tempered::new(perturbed, temperature);
+        (tempered, noise_sum)
     }
 }
 
-/// Passes 2 and 3 of [`softmax_keeping_scaled`].
+/// Passes 2 and 3 of [`softmax_keeping_scaled`], after [`perturb_into`] (`scaled` holds the
+/// perturbed logits on entry). As each `y_k` is normalised, `visit(y_k, s_k, item)` is called
+/// with the items of `with` (at least one per action: the normalisation stops where they do),
+/// in index order, masked actions included (with 0 and 0): the VJP's first pass rides along.
 #[inline(always)]
-fn keep_scaled<S: Scalar, T>(
+pub(crate) fn keep_scaled<S: Scalar, T>(
+    support: &Support<S>,
+    tempered: &Tempered<S>,
+    scaled: &mut [S],
+    probabilities: &mut [S],
+    with: impl Iterator<Item = T>,
+    visit: impl FnMut(S, S, T),
+) {
+    if support.is_plain() {
+        keep_scaled_where(tempered, scaled, probabilities, |_| true, with, visit);
+    } else {
+        let available = |k| support.effective(k).is_some();
+        keep_scaled_where(tempered, scaled, probabilities, available, with, visit);
+    }
+}
+
+/// [`keep_scaled`] where `available`.
+#[inline(always)]
+fn keep_scaled_where<S: Scalar, T>(
     tempered: &Tempered<S>,
     buf: &mut [S],
     probabilities: &mut [S],

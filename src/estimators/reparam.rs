@@ -28,7 +28,7 @@
 //! value → [`Error::Nan`] / [`Error::NotFinite`]; a gradient that would overflow (a tiny λ with
 //! a large upstream gradient) → [`Error::NonFiniteUpdate`]. On error nothing is written.
 
-use crate::concrete::{Tempered, softmax_keeping_scaled};
+use crate::concrete::{Tempered, keep_scaled, perturb_into, softmax_keeping_scaled};
 use crate::scalar::sigmoid;
 use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature, binary as binary_sampler};
@@ -193,22 +193,39 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         v: &mut [S],
         with_lambda: bool,
     ) -> Result<S, Error> {
-        let support = Self::check(logits, allowed, noise)?;
-        let mut room = Kept::new();
-        ConcreteSample::vjp(support, noise, temperature, &mut room, v, with_lambda)
-    }
-
-    /// The checks of [`checked_vjp`](Self::checked_vjp) before `v`'s.
-    #[inline]
-    fn check(
-        logits: &'a [S],
-        allowed: Option<&'a [bool]>,
-        noise: &[S],
-    ) -> Result<Support<'a, S>, Error> {
         let support = support(logits, allowed)?;
         support.same_len(noise.len())?;
+        let lambda = temperature.get();
+        let mut room = Kept::new();
+        // Fixed point (whose values are all finite and whose products are calls) takes the
+        // general path: there the first pass inside the normalisation costs more than it saves.
+        if !S::SATURATES {
+            if let Some((scaled, y)) = room.slices(noise.len()) {
+                // The noise is checked by the sum the perturbation pass returns: only where it is
+                // not finite does `finite` look for the first value that is not (none if the sum
+                // overflowed). That pass writes nothing but `room`, and `v` is checked after it,
+                // so the errors and their order are the general path's.
+                let (tempered, noise_sum) = perturb_into(&support, temperature, noise, scaled);
+                if !noise_sum.is_finite() {
+                    finite(noise)?;
+                }
+                let largest = check_upstream(&support, lambda, v)?;
+                let mut sums = FirstPass::default();
+                keep_scaled(&support, &tempered, scaled, y, v.iter(), |y, s, &vi| {
+                    sums.add(vi, y, s);
+                });
+                let mut relaxed = Self::unfinished(support, noise, temperature);
+                relaxed.tempered = tempered;
+                return relaxed.vjp_after(&KeptSample { scaled, y }, v, largest, with_lambda, sums);
+            }
+        }
         finite(noise)?;
-        Ok(support)
+        let largest = check_upstream(&support, lambda, v)?;
+        let relaxed = ConcreteSample::validated(support, noise, temperature, &mut room);
+        match relaxed.kept {
+            Some(kept) => relaxed.vjp_over(&kept, v, largest, with_lambda),
+            None => relaxed.vjp_over(&relaxed, v, largest, with_lambda),
+        }
     }
 
     /// For noise already known to be finite and of the right length; up to [`CACHED`] actions
@@ -222,65 +239,12 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
     ) -> Self {
         let mut relaxed = Self::unfinished(support, noise, temperature);
         if let Some((scaled, y)) = room.slices(noise.len()) {
-            let with = core::iter::repeat(());
-            relaxed.tempered = softmax_keeping_scaled(
-                &support,
-                temperature,
-                noise,
-                scaled,
-                y,
-                with,
-                |_, _, ()| {},
-            );
+            relaxed.tempered = softmax_keeping_scaled(&support, temperature, noise, scaled, y);
             relaxed.kept = Some(KeptSample { scaled, y });
         } else {
             relaxed.stream(temperature);
         }
         relaxed
-    }
-
-    /// [`validated`](Self::validated) then [`vjp_in_place`](Self::vjp_in_place), with `v`
-    /// checked first: up to [`CACHED`] actions the first pass over the sample runs as it is
-    /// normalised. The same checks in the same order, the same bits.
-    #[inline]
-    pub(crate) fn vjp(
-        support: Support<'a, S>,
-        noise: &'a [S],
-        temperature: Temperature<S>,
-        room: &'a mut Kept<S>,
-        v: &mut [S],
-        with_lambda: bool,
-    ) -> Result<S, Error> {
-        let largest = check_upstream(&support, temperature.get(), v)?;
-        if S::SATURATES {
-            // Fixed point: its products are calls, and the first pass in the normalisation
-            // costs more than it saves (M4F, K = 16); a pass of its own, the same sums.
-            let relaxed = Self::validated(support, noise, temperature, room);
-            return match relaxed.kept {
-                Some(kept) => relaxed.vjp_over(&kept, v, largest, with_lambda),
-                None => relaxed.vjp_over(&relaxed, v, largest, with_lambda),
-            };
-        }
-        let mut relaxed = Self::unfinished(support, noise, temperature);
-        if let Some((scaled, y)) = room.slices(noise.len()) {
-            let mut sums = FirstPass::default();
-            relaxed.tempered = softmax_keeping_scaled(
-                &support,
-                temperature,
-                noise,
-                scaled,
-                y,
-                v.iter(),
-                |y, s, &vi| {
-                    sums.add(vi, y, s);
-                },
-            );
-            let kept = KeptSample { scaled, y };
-            relaxed.vjp_after(&kept, v, largest, with_lambda, sums)
-        } else {
-            relaxed.stream(temperature);
-            relaxed.vjp_over(&relaxed, v, largest, with_lambda)
-        }
     }
 
     /// A sample with nothing computed yet.
