@@ -199,25 +199,25 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         let mut room = Kept::new();
         // Fixed point (whose values are all finite and whose products are calls) takes the
         // general path: there the first pass inside the normalisation costs more than it saves.
-        if !S::SATURATES {
-            if let Some((scaled, y)) = room.slices(noise.len()) {
-                // The noise is checked by the sum the perturbation pass returns: only where it is
-                // not finite does `finite` look for the first value that is not (none if the sum
-                // overflowed). That pass writes nothing but `room`, and `v` is checked after it,
-                // so the errors and their order are the general path's.
-                let (tempered, noise_sum) = perturb_into(&support, temperature, noise, scaled);
-                if !noise_sum.is_finite() {
-                    finite(noise)?;
-                }
-                let largest = check_upstream(&support, lambda, v)?;
-                let mut sums = FirstPass::default();
-                keep_scaled(&support, &tempered, scaled, y, v.iter(), |y, s, &vi| {
-                    sums.add(vi, y, s);
-                });
-                let mut relaxed = Self::unfinished(support, noise, temperature);
-                relaxed.tempered = tempered;
-                return relaxed.vjp_after(&KeptSample { scaled, y }, v, largest, with_lambda, sums);
+        if !S::SATURATES
+            && let Some((scaled, y)) = room.slices(noise.len())
+        {
+            // The noise is checked by the sum the perturbation pass returns: only where it is
+            // not finite does `finite` look for the first value that is not (none if the sum
+            // overflowed). That pass writes nothing but `room`, and `v` is checked after it,
+            // so the errors and their order are the general path's.
+            let (tempered, noise_sum) = perturb_into(&support, temperature, noise, scaled);
+            if !noise_sum.is_finite() {
+                finite(noise)?;
             }
+            let largest = check_upstream(&support, lambda, v)?;
+            let mut sums = FirstPass::default();
+            keep_scaled(&support, &tempered, scaled, y, v.iter(), |y, s, &vi| {
+                sums.add(vi, y, s);
+            });
+            let mut relaxed = Self::unfinished(support, noise, temperature);
+            relaxed.tempered = tempered;
+            return relaxed.vjp_after(&KeptSample { scaled, y }, v, largest, with_lambda, sums);
         }
         finite(noise)?;
         let largest = check_upstream(&support, lambda, v)?;
