@@ -220,12 +220,8 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
             return relaxed.vjp_after(&KeptSample { scaled, y }, v, largest, with_lambda, sums);
         }
         finite(noise)?;
-        let largest = check_upstream(&support, lambda, v)?;
-        let relaxed = ConcreteSample::validated(support, noise, temperature, &mut room);
-        match relaxed.kept {
-            Some(kept) => relaxed.vjp_over(&kept, v, largest, with_lambda),
-            None => relaxed.vjp_over(&relaxed, v, largest, with_lambda),
-        }
+        ConcreteSample::validated(support, noise, temperature, &mut room)
+            .vjp_in_place(v, with_lambda)
     }
 
     /// For noise already known to be finite and of the right length; up to [`CACHED`] actions
