@@ -181,9 +181,11 @@ const FUSED_LIMIT: usize = 1 << 20;
 
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
     /// Validates the logits, mask and noise like
-    /// [`concrete::from_noise`](crate::concrete::from_noise), then `v`, and runs
-    /// [`vjp`](Self::vjp): the whole of [`concrete`] (and of the straight-through backward pass,
-    /// without the λ-gradient).
+    /// [`concrete::from_noise`](crate::concrete::from_noise), then `v`, and overwrites `v` with
+    /// the VJP (returning `∂f/∂λ` if asked for): the whole of [`concrete`] (and of the
+    /// straight-through backward pass, without the λ-gradient). In `f32` up to [`CACHED`]
+    /// actions the first pass over the sample runs inside its normalisation; otherwise
+    /// [`validated`](Self::validated) then [`vjp_in_place`](Self::vjp_in_place).
     #[inline(always)]
     pub(crate) fn checked_vjp(
         logits: &'a [S],
