@@ -333,50 +333,126 @@ fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
     (0, largest)
 }
 
-/// The sampler's sample and the scaled logits behind it, for the VJP: `buf` holds the noise on
-/// entry and the scaled logits `s_k = (z_k − max)/λ` on exit, `probabilities` the sample `y_k`
-/// (both exactly 0 where masked). The same steps as [`sample`], so `y` is its sample bit for bit.
+/// The sampler's sample and the scaled logits behind it, for the VJP: from `noise` (one value
+/// per logit), `scaled` gets the scaled logits `s_k = (z_k − max)/λ` and `probabilities` the
+/// sample `y_k` (both exactly 0 where masked). The same steps as [`sample`] (the perturbed
+/// logits are written straight into `scaled` instead of over the noise), so `y` is its sample
+/// bit for bit: [`perturb_into`], then [`keep_scaled`].
+#[inline(always)]
 pub(crate) fn softmax_keeping_scaled<S: Scalar>(
     support: &Support<S>,
     temperature: Temperature<S>,
-    buf: &mut [S],
+    noise: &[S],
+    scaled: &mut [S],
     probabilities: &mut [S],
 ) -> Tempered<S> {
-    let tempered = perturb_in_place::<S, true>(support, temperature, buf);
-    if support.is_plain() {
-        keep_scaled(&tempered, buf, probabilities, |_| true);
-    } else {
-        keep_scaled(&tempered, buf, probabilities, |k| {
-            support.effective(k).is_some()
-        });
-    }
+    let (tempered, _) = perturb_into(support, temperature, noise, scaled);
+    let with = core::iter::repeat(());
+    keep_scaled(
+        support,
+        &tempered,
+        scaled,
+        probabilities,
+        with,
+        |_, _, ()| {},
+    );
     tempered
 }
 
-/// Passes 2 and 3 of [`softmax_keeping_scaled`].
+/// Pass 1 of [`softmax_keeping_scaled`]: [`perturb_in_place`] without the argmax (it is 0
+/// unless some action is masked), from `noise` into `out` (masked slots are left as they are).
+/// Also returns the sum of every noise value, masked ones included, in index order: finite
+/// only if every value is (a NaN or an infinity makes it NaN or infinite), so a caller that
+/// must check the noise needs no pass of its own where it is.
 #[inline(always)]
-fn keep_scaled<S: Scalar>(
+pub(crate) fn perturb_into<S: Scalar>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    noise: &[S],
+    out: &mut [S],
+) -> (Tempered<S>, S) {
+    let mut noise_sum = S::ZERO;
+    if support.is_plain() {
+        let shift = support.shift();
+        let mut slots = out.iter_mut().zip(support.logits().iter().zip(noise));
+        let mut max = S::ZERO;
+        if let Some((slot, (&logit, &g))) = slots.next() {
+            *slot = (logit - shift) + g;
+            max = *slot;
+            noise_sum += g;
+        }
+        for (slot, (&logit, &g)) in slots {
+            let z = (logit - shift) + g;
+            *slot = z;
+            if z > max {
+                max = z;
+            }
+            noise_sum += g;
+        }
+        (Tempered::from_max(0, max, temperature), noise_sum)
+    } else {
+        let perturbed = out
+            .iter_mut()
+            .zip(noise)
+            .enumerate()
+            .filter_map(|(k, (slot, &g))| {
+                noise_sum += g;
+                *slot = support.effective(k)? + g;
+                Some((k, *slot))
+            });
+        let tempered = Tempered::new(perturbed, temperature);
+        (tempered, noise_sum)
+    }
+}
+
+/// Passes 2 and 3 of [`softmax_keeping_scaled`], after [`perturb_into`] (`scaled` holds the
+/// perturbed logits on entry). As each `y_k` is normalised, `visit(y_k, s_k, item)` is called
+/// with the items of `with` (at least one per action: the normalisation stops where they do),
+/// in index order, masked actions included (with 0 and 0): the VJP's first pass rides along.
+#[inline(always)]
+pub(crate) fn keep_scaled<S: Scalar, T>(
+    support: &Support<S>,
+    tempered: &Tempered<S>,
+    scaled: &mut [S],
+    probabilities: &mut [S],
+    with: impl Iterator<Item = T>,
+    visit: impl FnMut(S, S, T),
+) {
+    if support.is_plain() {
+        keep_scaled_where(tempered, scaled, probabilities, |_| true, with, visit);
+    } else {
+        let available = |k| support.effective(k).is_some();
+        keep_scaled_where(tempered, scaled, probabilities, available, with, visit);
+    }
+}
+
+/// [`keep_scaled`] where `available`.
+#[inline(always)]
+fn keep_scaled_where<S: Scalar, T>(
     tempered: &Tempered<S>,
     buf: &mut [S],
     probabilities: &mut [S],
     available: impl Fn(usize) -> bool,
+    with: impl Iterator<Item = T>,
+    mut visit: impl FnMut(S, S, T),
 ) {
     let mut sum = S::exp_sum_new();
     for (k, (slot, p)) in buf.iter_mut().zip(probabilities.iter_mut()).enumerate() {
         if available(k) {
-            let scaled = tempered.scaled(*slot);
-            *p = Tempered::exp_and_accumulate(scaled, &mut sum);
-            *slot = scaled;
+            // `scaled`, clamped, and its exponential.
+            (*slot, *p) = S::clamp_exp_and_accumulate(tempered.scaled_unclamped(*slot), &mut sum);
         } else {
             *p = S::ZERO;
             *slot = S::ZERO;
         }
     }
     let inv_sum = S::exp_sum_recip(sum);
-    for (k, p) in probabilities.iter_mut().enumerate() {
+    let coordinates = probabilities.iter_mut().zip(buf.iter()).zip(with);
+    for (k, ((p, &s), item)) in coordinates.enumerate() {
         if available(k) {
             *p *= inv_sum;
         }
+        visit(*p, s, item);
     }
 }
 

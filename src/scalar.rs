@@ -181,6 +181,22 @@ pub(crate) mod sealed {
         ) -> Self
         where
             Self: super::Scalar;
+        /// `x` clamped to at least [`LOWEST`](super::Scalar::LOWEST) (for `x` not NaN) and
+        /// its [`exp_nonpositive_and_accumulate`](Self::exp_nonpositive_and_accumulate), which is
+        /// the same for either (both underflow to 0 below `LOWEST`): the scaled logit the VJP
+        /// keeps and its exponential, in one step.
+        #[inline(always)]
+        fn clamp_exp_and_accumulate(
+            x: Self,
+            acc: &mut <Self as super::Scalar>::ExpSum,
+        ) -> (Self, Self)
+        where
+            Self: super::Scalar,
+        {
+            let lowest = <Self as super::Scalar>::LOWEST;
+            let x = if x < lowest { lowest } else { x };
+            (x, Self::exp_nonpositive_and_accumulate(x, acc))
+        }
         /// Replaces each `x <= 0` of `xs` by [`exp_nonpositive`](Self::exp_nonpositive) and
         /// adds them to `acc` in index order: [`exp_nonpositive_and_accumulate`]
         /// (Self::exp_nonpositive_and_accumulate) one by one, bit for bit, in a form a host
@@ -188,6 +204,25 @@ pub(crate) mod sealed {
         fn exp_nonpositive_in_place(xs: &mut [Self], acc: &mut <Self as super::Scalar>::ExpSum)
         where
             Self: super::Scalar;
+
+        /// The largest magnitude `max |v_i|` of `values` (0 if empty), if every value is finite;
+        /// `None` otherwise. Exactly the value of a running maximum of `abs` by `>` from 0.
+        fn largest_magnitude(values: &[Self]) -> Option<Self>
+        where
+            Self: super::Scalar,
+        {
+            let mut largest = <Self as super::Scalar>::ZERO;
+            for &value in values {
+                if !value.is_finite() {
+                    return None;
+                }
+                let magnitude = value.abs();
+                if magnitude > largest {
+                    largest = magnitude;
+                }
+            }
+            Some(largest)
+        }
 
         /// A divisor prepared once for many divisions ([`div_by`](Self::div_by)).
         type Divisor: Copy;

@@ -103,3 +103,45 @@ fn relaxed_vjp_refuses_bad_input() {
         Err(Error::Nan { index: 1 })
     );
 }
+
+/// The relaxed VJP checks its noise by the sum of its perturbation pass: bad noise is still
+/// refused before a bad upstream gradient (the first bad value named, masked or not), and noise
+/// that is finite but whose sum overflows is accepted, with the gradient of the same noise
+/// checked value by value.
+#[test]
+fn relaxed_vjp_checks_the_noise_before_the_upstream_gradient() {
+    let logits = [0.5f32, -1.0, 2.0, 0.0];
+    let l = lambda(0.5);
+    for (noise, expected) in [
+        ([0.0, INF, NAN, 0.0], Error::NotFinite { index: 1 }),
+        ([0.0, 1.0, NAN, -INF], Error::Nan { index: 2 }),
+        ([-INF, 0.0, 0.0, 0.0], Error::NotFinite { index: 0 }),
+    ] {
+        for mask in [None, Some(&[true, false, true, true][..])] {
+            let mut v = [1.0f32, NAN, 0.0, 2.0];
+            assert_eq!(
+                reparam::concrete(&logits, mask, &noise, l, &mut v),
+                Err(expected)
+            );
+            assert_eq!(v[0].to_bits(), 1.0f32.to_bits());
+            assert!(v[1].is_nan());
+            let mut v = [1.0f32, 0.0, 0.0, 2.0];
+            assert_eq!(
+                straight_through::backward(&logits, mask, &noise, l, &mut v),
+                Err(expected)
+            );
+            assert_eq!(v, [1.0, 0.0, 0.0, 2.0]);
+        }
+    }
+    // Finite noise whose sum overflows: accepted, and (with an upstream gradient that is not)
+    // refused for the gradient.
+    let noise = [f32::MAX, f32::MAX, 0.0, 0.0];
+    let mut v = [1.0f32, -1.0, 0.0, 0.0];
+    assert!(reparam::concrete(&logits, None, &noise, l, &mut v).is_ok());
+    assert!(v.iter().all(|g| g.is_finite()));
+    let mut v = [1.0f32, -1.0, INF, 0.0];
+    assert_eq!(
+        reparam::concrete(&logits, None, &noise, l, &mut v),
+        Err(Error::NotFinite { index: 2 })
+    );
+}

@@ -28,7 +28,7 @@
 //! value → [`Error::Nan`] / [`Error::NotFinite`]; a gradient that would overflow (a tiny λ with
 //! a large upstream gradient) → [`Error::NonFiniteUpdate`]. On error nothing is written.
 
-use crate::concrete::{Tempered, softmax_keeping_scaled};
+use crate::concrete::{Tempered, keep_scaled, perturb_into, softmax_keeping_scaled};
 use crate::scalar::sigmoid;
 use crate::validate::{Support, finite, finite_scalar, support};
 use crate::{Error, Scalar, Temperature, binary as binary_sampler};
@@ -42,9 +42,7 @@ pub fn concrete<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<S, Error> {
-    let support = ConcreteSample::check(logits, allowed, noise)?;
-    let mut room = Kept::new();
-    ConcreteSample::validated(support, noise, temperature, &mut room).vjp_in_place(upstream, true)
+    ConcreteSample::checked_vjp(logits, allowed, noise, temperature, upstream, true)
 }
 
 /// The VJP of a binary Concrete sample `x = σ((logit + noise)/λ)` for an upstream `v = ∂f/∂x`:
@@ -135,6 +133,41 @@ impl<S: Scalar> Kept<S> {
             y: [S::ZERO; CACHED],
         }
     }
+
+    /// Room for `len` actions' scaled logits and sample, if there is enough.
+    #[inline(always)]
+    fn slices(&mut self, len: usize) -> Option<(&mut [S], &mut [S])> {
+        Some((self.scaled.get_mut(..len)?, self.y.get_mut(..len)?))
+    }
+}
+
+/// The sums of the VJP's first pass over the sample: `⟨v, y⟩`, `⟨s, y⟩` and `Σ y`, each in
+/// index order.
+#[derive(Clone, Copy)]
+struct FirstPass<S> {
+    inner: S,
+    mean_scaled: S,
+    mass: S,
+}
+
+impl<S: Scalar> Default for FirstPass<S> {
+    fn default() -> Self {
+        Self {
+            inner: S::ZERO,
+            mean_scaled: S::ZERO,
+            mass: S::ZERO,
+        }
+    }
+}
+
+impl<S: Scalar> FirstPass<S> {
+    /// One action's terms (zeros where masked, which leave the sums as they are).
+    #[inline(always)]
+    fn add(&mut self, vi: S, y: S, s: S) {
+        self.inner += vi * y;
+        self.mean_scaled += y * s;
+        self.mass += y;
+    }
 }
 
 /// Up to how many actions a [`ConcreteSample`] keeps its sample and scaled logits (128 bytes
@@ -147,30 +180,50 @@ const CACHED: usize = 16;
 const FUSED_LIMIT: usize = 1 << 20;
 
 impl<'a, S: Scalar> ConcreteSample<'a, S> {
-    /// Validates like [`concrete::from_noise`](crate::concrete::from_noise).
-    #[inline]
-    pub(crate) fn new(
+    /// Validates the logits, mask and noise like
+    /// [`concrete::from_noise`](crate::concrete::from_noise), then `v`, and overwrites `v` with
+    /// the VJP (returning `∂f/∂λ` if asked for): the whole of [`concrete`] (and of the
+    /// straight-through backward pass, without the λ-gradient). In `f32` up to [`CACHED`]
+    /// actions the first pass over the sample runs inside its normalisation; otherwise
+    /// [`validated`](Self::validated) then [`vjp_in_place`](Self::vjp_in_place).
+    #[inline(always)]
+    pub(crate) fn checked_vjp(
         logits: &'a [S],
         allowed: Option<&'a [bool]>,
         noise: &'a [S],
         temperature: Temperature<S>,
-        room: &'a mut Kept<S>,
-    ) -> Result<Self, Error> {
-        let support = Self::check(logits, allowed, noise)?;
-        Ok(Self::validated(support, noise, temperature, room))
-    }
-
-    /// The checks of [`new`](Self::new).
-    #[inline]
-    fn check(
-        logits: &'a [S],
-        allowed: Option<&'a [bool]>,
-        noise: &[S],
-    ) -> Result<Support<'a, S>, Error> {
+        v: &mut [S],
+        with_lambda: bool,
+    ) -> Result<S, Error> {
         let support = support(logits, allowed)?;
         support.same_len(noise.len())?;
+        let lambda = temperature.get();
+        let mut room = Kept::new();
+        // Fixed point (whose values are all finite and whose products are calls) takes the
+        // general path: there the first pass inside the normalisation costs more than it saves.
+        if !S::SATURATES
+            && let Some((scaled, y)) = room.slices(noise.len())
+        {
+            // The noise is checked by the sum the perturbation pass returns: only where it is
+            // not finite does `finite` look for the first value that is not (none if the sum
+            // overflowed). That pass writes nothing but `room`, and `v` is checked after it,
+            // so the errors and their order are the general path's.
+            let (tempered, noise_sum) = perturb_into(&support, temperature, noise, scaled);
+            if !noise_sum.is_finite() {
+                finite(noise)?;
+            }
+            let largest = check_upstream(&support, lambda, v)?;
+            let mut sums = FirstPass::default();
+            keep_scaled(&support, &tempered, scaled, y, v.iter(), |y, s, &vi| {
+                sums.add(vi, y, s);
+            });
+            let mut relaxed = Self::unfinished(support, noise, temperature);
+            relaxed.tempered = tempered;
+            return relaxed.vjp_after(&KeptSample { scaled, y }, v, largest, with_lambda, sums);
+        }
         finite(noise)?;
-        Ok(support)
+        ConcreteSample::validated(support, noise, temperature, &mut room)
+            .vjp_in_place(v, with_lambda)
     }
 
     /// For noise already known to be finite and of the right length; up to [`CACHED`] actions
@@ -182,27 +235,27 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         temperature: Temperature<S>,
         room: &'a mut Kept<S>,
     ) -> Self {
-        let mut relaxed = Self {
+        let mut relaxed = Self::unfinished(support, noise, temperature);
+        if let Some((scaled, y)) = room.slices(noise.len()) {
+            relaxed.tempered = softmax_keeping_scaled(&support, temperature, noise, scaled, y);
+            relaxed.kept = Some(KeptSample { scaled, y });
+        } else {
+            relaxed.stream(temperature);
+        }
+        relaxed
+    }
+
+    /// A sample with nothing computed yet.
+    #[inline(always)]
+    fn unfinished(support: Support<'a, S>, noise: &'a [S], temperature: Temperature<S>) -> Self {
+        Self {
             support,
             noise,
             tempered: Tempered::new(core::iter::empty(), temperature),
             lambda: temperature.get(),
             inv_sum: S::ONE,
             kept: None,
-        };
-        if let (Some(scaled), Some(y)) = (
-            room.scaled.get_mut(..noise.len()),
-            room.y.get_mut(..noise.len()),
-        ) {
-            for (slot, &g) in scaled.iter_mut().zip(noise) {
-                *slot = g;
-            }
-            relaxed.tempered = softmax_keeping_scaled(&support, temperature, scaled, y);
-            relaxed.kept = Some(KeptSample { scaled, y });
-        } else {
-            relaxed.stream(temperature);
         }
-        relaxed
     }
 
     /// Beyond [`CACHED`] actions: the maximum and the normaliser, by the sampler's operations.
@@ -283,26 +336,9 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         }
     }
 
-    /// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
-    /// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
+    /// [`check_upstream`] for this sample.
     fn check_upstream(&self, v: &[S]) -> Result<S, Error> {
-        self.support.same_len(v.len())?;
-        finite(v)?;
-        // Finite, so the plain comparison is `max`.
-        let largest = v.iter().fold(S::ZERO, |largest, vi| {
-            let magnitude = vi.abs();
-            if magnitude > largest {
-                magnitude
-            } else {
-                largest
-            }
-        });
-        let four = S::from_i32(4);
-        if (four * largest / self.lambda).is_finite() {
-            Ok(largest)
-        } else {
-            Err(Error::NonFiniteUpdate)
-        }
+        check_upstream(&self.support, self.lambda, v)
     }
 
     /// `⟨v, y⟩`, after the checks of [`check_upstream`](Self::check_upstream).
@@ -345,14 +381,30 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         largest: S,
         with_lambda: bool,
     ) -> Result<S, Error> {
-        let (mut inner, mut mean_scaled, mut mass) = (S::ZERO, S::ZERO, S::ZERO);
+        let mut sums = FirstPass::default();
         coordinates.each(v.iter(), |coordinate, &vi| {
             if let Some((y, s)) = coordinate {
-                inner += vi * y;
-                mean_scaled += y * s;
-                mass += y;
+                sums.add(vi, y, s);
             }
         });
+        self.vjp_after(coordinates, v, largest, with_lambda, sums)
+    }
+
+    /// The rest of [`vjp_over`](Self::vjp_over), after its first pass.
+    #[inline(always)]
+    fn vjp_after(
+        &self,
+        coordinates: &impl Coordinates<S>,
+        v: &mut [S],
+        largest: S,
+        with_lambda: bool,
+        sums: FirstPass<S>,
+    ) -> Result<S, Error> {
+        let FirstPass {
+            inner,
+            mean_scaled,
+            mass,
+        } = sums;
         let term = |vi: S, y: S, s: S| vi * y * (s - mean_scaled);
         let fused = !with_lambda || self.lambda_gradient_is_finite(largest, mean_scaled, mass);
         let mut total = S::ZERO;
@@ -420,5 +472,22 @@ impl<'a, S: Scalar> ConcreteSample<'a, S> {
         let spread = mean.abs();
         let bound = two * largest * (spread + spread * mass) / self.lambda;
         bound.is_finite() && bound <= S::MAX / S::from_i32(4)
+    }
+}
+
+/// Checks `v` (length, NaN, infinity) and that `y ⊙ (v − ⟨v, y⟩)/λ` cannot overflow:
+/// `4·max|v_i|/λ` must be finite. Returns `max|v_i|`.
+fn check_upstream<S: Scalar>(support: &Support<S>, lambda: S, v: &[S]) -> Result<S, Error> {
+    support.same_len(v.len())?;
+    let Some(largest) = S::largest_magnitude(v) else {
+        // Some value is not finite: `finite` names the first.
+        finite(v)?;
+        return Err(Error::NotFinite { index: 0 });
+    };
+    let four = S::from_i32(4);
+    if (four * largest / lambda).is_finite() {
+        Ok(largest)
+    } else {
+        Err(Error::NonFiniteUpdate)
     }
 }

@@ -16,7 +16,7 @@
 
 use rand_core::Rng;
 
-use super::reparam::{ConcreteSample, Kept};
+use super::reparam::ConcreteSample;
 use crate::concrete::sample_inner;
 use crate::scalar::sigmoid;
 use crate::{Error, Scalar, Temperature, binary};
@@ -70,10 +70,7 @@ pub fn backward<S: Scalar>(
     temperature: Temperature<S>,
     upstream: &mut [S],
 ) -> Result<(), Error> {
-    let mut room = Kept::new();
-    ConcreteSample::new(logits, allowed, noise, temperature, &mut room)?
-        .vjp_in_place(upstream, false)
-        .map(|_| ())
+    ConcreteSample::checked_vjp(logits, allowed, noise, temperature, upstream, false).map(|_| ())
 }
 
 /// Straight-through backward for a binary sample `b = (logit + noise > 0)`: returns

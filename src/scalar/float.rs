@@ -302,6 +302,28 @@ fn exp_nonpositive(x: f32) -> f32 {
     }
 }
 
+/// `(max(x, f32::MIN), exp_nonpositive(x))` for `x <= 0` not NaN, by branches, the clamp only
+/// where the exponential underflows (`-inf` is the one value it changes): the common path has
+/// none.
+#[inline(always)]
+fn clamp_exp_branching(x: f32) -> (f32, f32) {
+    let hx = x.to_bits() & 0x7fff_ffff;
+    if hx <= EXP_TINY {
+        (x, 1.0 + x)
+    } else if hx < EXP_UNDERFLOW {
+        (x, exp_reduced(x, hx, |y| y as i32))
+    } else {
+        (if x < f32::MIN { f32::MIN } else { x }, 0.0)
+    }
+}
+
+/// [`clamp_exp_branching`] by selects.
+#[inline(always)]
+fn clamp_exp_branch_free(x: f32) -> (f32, f32) {
+    let clamped = if x < f32::MIN { f32::MIN } else { x };
+    (clamped, exp_nonpositive_branch_free(x))
+}
+
 impl Sealed for f32 {
     // The 64-bit hosts with vector units, whose moves keep every bit of a value (an x87
     // register would quiet a signalling NaN, which a word parked in an `f32` slot can be).
@@ -338,6 +360,16 @@ impl Sealed for f32 {
         e
     }
     #[inline(always)]
+    fn clamp_exp_and_accumulate(x: f32, acc: &mut f32) -> (f32, f32) {
+        let (x, e) = if cfg!(target_arch = "arm") {
+            clamp_exp_branching(x)
+        } else {
+            clamp_exp_branch_free(x)
+        };
+        *acc += e;
+        (x, e)
+    }
+    #[inline(always)]
     fn exp_nonpositive_in_place(xs: &mut [f32], acc: &mut f32) {
         // The exponentials side by side (vectorised on a host), then their sum in order.
         for x in xs.iter_mut() {
@@ -346,6 +378,17 @@ impl Sealed for f32 {
         for &e in xs.iter() {
             *acc += e;
         }
+    }
+
+    /// On the magnitudes' bits: for values without a sign bit the order of the bits is the
+    /// order of the values (and equal values have equal bits), and the bits of every NaN's and
+    /// infinity's magnitude lie above every finite value's. One integer maximum per value.
+    #[inline(always)]
+    fn largest_magnitude(values: &[f32]) -> Option<f32> {
+        let bits = values
+            .iter()
+            .fold(0, |largest: u32, v| largest.max(v.to_bits() & 0x7fff_ffff));
+        (bits < f32::INFINITY.to_bits()).then(|| f32::from_bits(bits))
     }
 
     type Divisor = f32;
@@ -698,6 +741,11 @@ mod tests {
                         // Both forms (the target picks one).
                         assert_eq!(exp_nonpositive_branching(x).to_bits(), expected, "{x:e}");
                         assert_eq!(exp_nonpositive_branch_free(x).to_bits(), expected, "{x:e}");
+                        // And beside the clamp of the VJP's scaled logits.
+                        let clamped = if x < f32::MIN { f32::MIN } else { x };
+                        for (c, e) in [clamp_exp_branching(x), clamp_exp_branch_free(x)] {
+                            assert_eq!((c.to_bits(), e.to_bits()), (clamped.to_bits(), expected));
+                        }
                     }
                 });
             }
