@@ -300,7 +300,6 @@ fn head_leader<S: Scalar, R: Rng + ?Sized>(head: &[S], shift: S, rng: &mut R) ->
                 word,
                 least: value,
                 greatest: value,
-                exact: true,
             });
         }
     }
