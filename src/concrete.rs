@@ -96,11 +96,16 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     out: &mut [S],
     log_space: bool,
 ) -> Result<usize, Error> {
-    let support = support(logits, allowed)?;
+    // Borrowed from the result, not moved out of it: no second copy on the stack.
+    let validated = support(logits, allowed);
+    let support = match &validated {
+        Ok(support) => support,
+        Err(error) => return Err(*error),
+    };
     support.same_len(out.len())?;
-    noise::fill_gumbel(rng, out);
+    noise::fill_gumbel_inlined(rng, out);
     Ok(softmax_in_place::<S, ARGMAX>(
-        &support,
+        support,
         temperature,
         out,
         log_space,

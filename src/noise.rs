@@ -66,6 +66,13 @@ pub fn exponential<S: Scalar, R: Rng + ?Sized>(rng: &mut R) -> S {
 /// noise of every sampler that needs all of it (Concrete, `sample_with_noise`, the estimators).
 #[inline]
 pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
+    fill_gumbel_inlined(rng, out);
+}
+
+/// [`fill_gumbel`], always inlined: for a sampler whose own frame already holds the registers
+/// the kernel uses, so that the noise adds no frame below it.
+#[inline(always)]
+pub(crate) fn fill_gumbel_inlined<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
     if S::VECTORISED_NOISE {
         // Every word first (the generator is serial), kept as the slots' bits, then every
         // variate in one loop of independent kernel calls, which the compiler vectorises.
@@ -77,11 +84,16 @@ pub fn fill_gumbel<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
     }
     // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point): each
     // variate as its word arrives, by the kernel the lazy Gumbel-max calls for its exact
-    // values. Optimised for speed it is inlined here; for size (`opt-level = "s"`, see
-    // `build.rs`) the two share one copy (588 bytes less on the M4F).
+    // values. Optimised for speed it is inlined here (forced: in a sampler's frame, such as
+    // Concrete's, a call would add the kernel's frame below it); for size (`opt-level = "s"`,
+    // see `build.rs`) the two share one copy (588 bytes less on the M4F).
     let count = out.len();
     for (g, word) in out.iter_mut().zip(words(rng, count)) {
-        *g = S::gumbel_from_word(word);
+        *g = if S::SHARED_GUMBEL_KERNEL {
+            S::gumbel_from_word(word)
+        } else {
+            S::gumbel_inline(word)
+        };
     }
 }
 

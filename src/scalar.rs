@@ -160,6 +160,10 @@ pub(crate) mod sealed {
         /// available, nothing infinite), which give the same values and decisions as the
         /// general loops: `f32` (measured on the M0 and M4F; fixed point grows instead).
         const GENERAL_LOOPS_WHEN_SMALL: bool;
+        /// `true` when [`gumbel_from_word`](super::Scalar::gumbel_from_word) calls the one
+        /// out-of-line copy of the kernel (fixed point; `f32` optimised for size), `false` when
+        /// it is the kernel itself: then a loop that fills a buffer with noise inlines it.
+        const SHARED_GUMBEL_KERNEL: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

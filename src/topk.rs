@@ -17,7 +17,7 @@
 use rand_core::Rng;
 
 use crate::noise;
-use crate::validate::{same_len, support};
+use crate::validate::{Support, same_len, support};
 use crate::{Error, Scalar};
 
 /// Draws `indices.len()` distinct indices, in order, and writes their perturbed keys
@@ -32,7 +32,12 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
     indices: &mut [usize],
     keys: &mut [S],
 ) -> Result<(), Error> {
-    let support = support(logits, allowed)?;
+    // Borrowed from the result, not moved out of it: the general path reads it where it is.
+    let validated = support(logits, allowed);
+    let support = match &validated {
+        Ok(support) => support,
+        Err(error) => return Err(*error),
+    };
     let k = indices.len();
     same_len(k, keys.len())?;
     if k > support.available {
@@ -41,11 +46,68 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
             available: support.available,
         });
     }
+    if support.is_plain() {
+        // No mask, no infinity: every action ranks by `logit − c`, none is `+inf` (the same
+        // ranks as the general loop's, without its tests in the loop).
+        let shift = support.shift();
+        let ranked = |i: usize| logits.get(i).map(|&logit| (false, logit - shift));
+        select(rng, logits.len(), ranked, |_| false, indices, keys);
+    } else {
+        select_general(rng, support, indices, keys);
+    }
+    // `+inf` logits were ranked by their noise alone; report their true perturbed value, +inf.
+    // A finite logit so far below the largest that `logit − c` overflows has the key `-inf`
+    // (it ranks as such); report the nearest finite value instead.
+    for (&index, key) in indices.iter().zip(keys.iter_mut()) {
+        if let Some(&logit) = logits.get(index)
+            && logit.is_pos_infinity()
+        {
+            *key = logit;
+        } else if *key < S::LOWEST {
+            *key = S::LOWEST;
+        }
+    }
+    Ok(())
+}
+
+/// [`top_k`]'s selection for logits that are not plain (a mask, `-inf` or `+inf` logits): the
+/// general ranking, out of line so that its tests do not weigh on the plain loop's registers.
+#[inline(never)]
+fn select_general<S: Scalar, R: Rng + ?Sized>(
+    rng: &mut R,
+    support: &Support<'_, S>,
+    indices: &mut [usize],
+    keys: &mut [S],
+) {
+    let logits = support.logits();
     let is_infinite = |index: usize| logits.get(index).is_some_and(|l| l.is_pos_infinity());
+    select(
+        rng,
+        logits.len(),
+        |i| support.ranked(i),
+        is_infinite,
+        indices,
+        keys,
+    );
+}
+
+/// The lazy selection itself: draws the words of `count` logits and keeps the `indices.len()`
+/// best, with `ranked(i)` (`None` when masked, otherwise whether the logit is `+inf` and
+/// `logit − c`) and `is_infinite(i)` (the logit is `+inf`).
+#[inline(always)]
+fn select<S: Scalar, R: Rng + ?Sized>(
+    rng: &mut R,
+    count: usize,
+    ranked: impl Fn(usize) -> Option<(bool, S)>,
+    is_infinite: impl Fn(usize) -> bool,
+    indices: &mut [usize],
+    keys: &mut [S],
+) {
+    let k = indices.len();
     let mut filled = 0;
-    let words = noise::gumbel_words(rng, logits.len());
+    let words = noise::gumbel_words(rng, count);
     for (i, word) in words.enumerate() {
-        let Some((infinite, effective)) = support.ranked(i) else {
+        let Some((infinite, effective)) = ranked(i) else {
             continue;
         };
         // Full: a challenger that cannot beat the last key is skipped unevaluated.
@@ -64,16 +126,17 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
         }
         let key = effective + word.value::<S>();
         // First slot this one strictly beats: equal keys keep the lower index first.
-        let beats = |(&index, &slot_key): (&usize, &S)| {
+        let mut slot = 0;
+        while slot < filled {
+            let (Some(&index), Some(&slot_key)) = (indices.get(slot), keys.get(slot)) else {
+                break;
+            };
             let slot_infinite = is_infinite(index);
-            (infinite && !slot_infinite) || (infinite == slot_infinite && key > slot_key)
-        };
-        let slot = indices
-            .iter()
-            .zip(keys.iter())
-            .take(filled)
-            .position(beats)
-            .unwrap_or(filled);
+            if (infinite && !slot_infinite) || (infinite == slot_infinite && key > slot_key) {
+                break;
+            }
+            slot += 1;
+        }
         if slot == k {
             continue;
         }
@@ -81,30 +144,16 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
             filled += 1;
         }
         // Insert at `slot`, moving the ones below down by one (the last drops out when full).
+        // Plain indices, no iterator adapters: nothing of the loop's state goes to memory.
         let mut carried = (i, key);
-        for (index, slot_key) in indices
-            .iter_mut()
-            .zip(keys.iter_mut())
-            .take(filled)
-            .skip(slot)
-        {
-            core::mem::swap(index, &mut carried.0);
-            core::mem::swap(slot_key, &mut carried.1);
+        while slot < filled {
+            if let (Some(index), Some(slot_key)) = (indices.get_mut(slot), keys.get_mut(slot)) {
+                core::mem::swap(index, &mut carried.0);
+                core::mem::swap(slot_key, &mut carried.1);
+            }
+            slot += 1;
         }
     }
-    // `+inf` logits were ranked by their noise alone; report their true perturbed value, +inf.
-    // A finite logit so far below the largest that `logit − c` overflows has the key `-inf`
-    // (it ranks as such); report the nearest finite value instead.
-    for (&index, key) in indices.iter().zip(keys.iter_mut()) {
-        if let Some(&logit) = logits.get(index)
-            && logit.is_pos_infinity()
-        {
-            *key = logit;
-        } else if *key < S::LOWEST {
-            *key = S::LOWEST;
-        }
-    }
-    Ok(())
 }
 
 /// [`top_k`] into a `heapless::Vec` of capacity `N`: returns `k` indices in order.

@@ -227,6 +227,7 @@ impl Sealed for Fixed {
     const VECTORISED_NOISE: bool = false;
     const SATURATES: bool = true;
     const GENERAL_LOOPS_WHEN_SMALL: bool = false;
+    const SHARED_GUMBEL_KERNEL: bool = true;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {

@@ -330,6 +330,7 @@ impl Sealed for f32 {
     const VECTORISED_NOISE: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
     const SATURATES: bool = false;
     const GENERAL_LOOPS_WHEN_SMALL: bool = true;
+    const SHARED_GUMBEL_KERNEL: bool = cfg!(gumbel_small);
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
@@ -534,7 +535,7 @@ impl Scalar for f32 {
     }
     #[inline]
     fn gumbel_from_word(word: u32) -> Self {
-        if cfg!(gumbel_small) {
+        if Self::SHARED_GUMBEL_KERNEL {
             // Optimised for size: the one out-of-line copy of the kernel.
             crate::noise::shared_gumbel(word)
         } else {
