@@ -278,15 +278,15 @@ fn head_leader<S: Scalar, R: Rng + ?Sized>(head: &[S], shift: S, rng: &mut R) ->
             *upper = effective + hi;
         }
     }
-    // One bit per candidate, in a loop the compiler turns into vector comparisons.
+    // One bit per candidate, without a branch.
     let mut candidates = 0u32;
     for (k, &upper) in greatest.iter().enumerate() {
         candidates |= u32::from(upper >= threshold) << k;
     }
     candidates &= u32::MAX >> (32 - head.len().max(1));
-    let count = candidates.count_ones();
-    let only = candidates.trailing_zeros() as usize;
-    if count == 1 {
+    // A single bit (tested without a population count, which baseline x86-64 lacks).
+    if candidates != 0 && candidates & candidates.wrapping_sub(1) == 0 {
+        let only = candidates.trailing_zeros() as usize;
         let effective = head.get(only).map_or(S::ZERO, |&logit| logit - shift);
         let word = words.get(only).copied().unwrap_or(GumbelWord::from_bits(0));
         return Some(Leader::bracketed(only, effective, word));
