@@ -267,8 +267,7 @@ fn head_leader<S: Scalar, R: Rng + ?Sized>(head: &[S], shift: S, rng: &mut R) ->
     let mut greatest = [S::LN_ZERO; HEAD];
     let mut threshold = S::LN_ZERO;
     let head = head.get(..HEAD).unwrap_or(head);
-    let drawn = noise::gumbel_words(rng, head.len());
-    for ((k, word), &logit) in drawn.enumerate().zip(head) {
+    let mut visit = |k: usize, word: GumbelWord, logit: S| {
         let (lo, hi) = word.bracket::<S>();
         let effective = logit - shift;
         let least = effective + lo;
@@ -276,6 +275,17 @@ fn head_leader<S: Scalar, R: Rng + ?Sized>(head: &[S], shift: S, rng: &mut R) ->
         if let (Some(slot), Some(upper)) = (words.get_mut(k), greatest.get_mut(k)) {
             *slot = word;
             *upper = effective + hi;
+        }
+    };
+    let drawn = noise::gumbel_words(rng, head.len());
+    if let Ok(full) = <&[S; HEAD]>::try_from(head) {
+        // A whole head (every K >= 16): constant indices, no bounds to check.
+        for ((k, word), &logit) in drawn.enumerate().zip(full) {
+            visit(k, word, logit);
+        }
+    } else {
+        for ((k, word), &logit) in drawn.enumerate().zip(head) {
+            visit(k, word, logit);
         }
     }
     // One bit per candidate, without a branch.
