@@ -34,7 +34,9 @@
 use rand_core::Rng;
 
 use crate::noise;
-use crate::scalar::{LogSumExp, from_count, ln_factorial_of_predecessor};
+use crate::scalar::{
+    LANES, LogSumExp, from_count, larger, ln_factorial_of_predecessor, max_of_lanes,
+};
 use crate::validate::{Support, finite, support};
 use crate::{Error, Scalar, Temperature};
 
@@ -298,20 +300,12 @@ fn perturb_in_place<S: Scalar, const ARGMAX: bool>(
     }
 }
 
-/// Independent running maxima that [`first_max`] keeps side by side: a host compares them in
-/// one vector instruction, where a serial scan is a chain of `K` dependent comparisons.
-const LANES: usize = 8;
-
 /// The first largest of `values` (of several that compare equal, the first) and, if
 /// `need_index`, its index (else 0): for values that are not NaN, exactly what a serial scan
 /// with `>` finds. Which lane finds the largest value does not matter, since values that
 /// compare equal have the same bits, except 0 and −0: then the scan below finds the first.
 #[inline(always)]
 fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
-    #[inline(always)]
-    fn larger<S: Scalar>(a: S, b: S) -> S {
-        if b > a { b } else { a }
-    }
     let first = values.first().copied().unwrap_or(S::ZERO);
     let mut lanes = [first; LANES];
     let mut chunks = values.chunks_exact(LANES);
@@ -323,12 +317,7 @@ fn first_max<S: Scalar>(values: &[S], need_index: bool) -> (usize, S) {
     for (lane, &value) in lanes.iter_mut().zip(chunks.remainder()) {
         *lane = larger(*lane, value);
     }
-    // In a tree: the maximum of values that are never NaN does not depend on the order.
-    let [a, b, c, d, e, f, g, h] = lanes;
-    let largest = larger(
-        larger(larger(a, e), larger(b, f)),
-        larger(larger(c, g), larger(d, h)),
-    );
+    let largest = max_of_lanes(lanes);
     if need_index || largest == S::ZERO {
         let first_largest = values.iter().enumerate().find(|&(_, &v)| v == largest);
         if let Some((index, &value)) = first_largest {

@@ -346,6 +346,29 @@ pub trait Scalar:
     fn logistic_from_word(word: u32) -> Self;
 }
 
+/// Independent running maxima a host keeps side by side (two SSE registers of `f32`): one
+/// vector comparison per row instead of a chain of `K` dependent ones. Used by validation and
+/// by the Concrete sampler on a host ([`VECTORISED_NOISE`](sealed::Sealed::VECTORISED_NOISE)).
+pub(crate) const LANES: usize = 8;
+
+/// The larger of `a` and `b` (`a` when they compare equal): a host's vector maximum.
+#[inline(always)]
+pub(crate) fn larger<S: Scalar>(a: S, b: S) -> S {
+    if b > a { b } else { a }
+}
+
+/// The maximum of the [`LANES`] running maxima, as a tree. For values that are never NaN it
+/// is the value a serial scan finds, except that of several zeros it may be either sign: the
+/// callers then look for the first zero.
+#[inline(always)]
+pub(crate) fn max_of_lanes<S: Scalar>(lanes: [S; LANES]) -> S {
+    let [a, b, c, d, e, f, g, h] = lanes;
+    larger(
+        larger(larger(a, e), larger(b, f)),
+        larger(larger(c, g), larger(d, h)),
+    )
+}
+
 /// `ln(1 + e^x)`, the softplus, without overflow for large `x` or loss for very negative `x`.
 pub(crate) fn softplus<S: Scalar>(x: S) -> S {
     let positive_part = x.max(S::ZERO);

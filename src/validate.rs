@@ -3,6 +3,7 @@
 //! other argument follows. Every sampler, estimator and the learner validate through here, so
 //! they all refuse the same inputs with the same [`Error`].
 
+use crate::scalar::{LANES, larger, max_of_lanes};
 use crate::{Error, Scalar};
 
 /// Validated logits and mask, borrowed: the shift that makes the largest available logit zero,
@@ -140,11 +141,6 @@ const LANES_FROM: usize = 8;
 /// maximum is zero), so the shift has the same bits.
 #[inline(always)]
 fn lane_max_if_finite<S: Scalar>(logits: &[S]) -> Option<S> {
-    const LANES: usize = 8;
-    #[inline(always)]
-    fn larger<S: Scalar>(a: S, b: S) -> S {
-        if b > a { b } else { a }
-    }
     let first = *logits.first()?;
     let mut largest = [first; LANES];
     // `x - x` is 0 for a finite `x` and NaN for an infinity or a NaN, and a NaN sticks.
@@ -170,11 +166,7 @@ fn lane_max_if_finite<S: Scalar>(logits: &[S]) -> Option<S> {
     if poison.iter().any(|&p| p != S::ZERO) {
         return None;
     }
-    let [a, b, c, d, e, f, g, h] = largest;
-    let max = larger(
-        larger(larger(a, e), larger(b, f)),
-        larger(larger(c, g), larger(d, h)),
-    );
+    let max = max_of_lanes(largest);
     if max == S::ZERO {
         return logits.iter().copied().find(|&logit| logit == S::ZERO);
     }
