@@ -77,8 +77,8 @@ const RECIPROCAL: [u32; 32] = [
 ];
 
 /// `round(-ln(RECIPROCAL[i] / 2^32) · 2^32)`: the logarithm of the exact table entry, so the
-/// rounding of the reciprocal costs nothing.
-const LN_RECIPROCAL: [i64; 32] = [
+/// rounding of the reciprocal costs nothing. Every entry is below `ln 2 · 2^32 < 2^32`.
+const LN_RECIPROCAL: [u32; 32] = [
     66_589_974,
     196_750_459,
     323_082_134,
@@ -114,7 +114,7 @@ const LN_RECIPROCAL: [i64; 32] = [
 ];
 
 /// `round(e^(-j/32) · 2^31)`, `j = 0..=22` (Q31, so the product with a Q32 value fits a `u64`).
-const EXP_NEG_THIRTY_SECONDS: [u64; 23] = [
+const EXP_NEG_THIRTY_SECONDS: [u32; 23] = [
     2_147_483_648,
     2_081_412_522,
     2_017_374_191,
@@ -147,11 +147,16 @@ const EXP_NEG_THIRTY_SECONDS: [u64; 23] = [
 /// compare them with the native operations on the host).
 const ARMV6M: bool = cfg!(all(target_arch = "arm", not(target_has_atomic = "32")));
 
+/// Whether the products and leading-zero counts are expanded inline: on ARMv6-M when optimised
+/// for speed. Optimised for size (`cfg(gumbel_small)`) the library calls win: `__aeabi_lmul`
+/// and `__clzsi2` are linked anyway, and each call is a few bytes.
+const BY_PARTS: bool = ARMV6M && !cfg!(gumbel_small);
+
 /// The low 64 bits of `a · b` (`wrapping_mul`): on ARMv6-M one 32×32→64 product and two
 /// 32-bit ones, inline, instead of a call to `__aeabi_lmul`.
 #[inline(always)]
 fn mul64(a: i64, b: i64) -> i64 {
-    if ARMV6M {
+    if BY_PARTS {
         mul64_by_parts(a, b)
     } else {
         a.wrapping_mul(b)
@@ -161,7 +166,7 @@ fn mul64(a: i64, b: i64) -> i64 {
 /// `a · b` for 32-bit operands, exact.
 #[inline(always)]
 fn wide(a: u32, b: u32) -> u64 {
-    if ARMV6M {
+    if BY_PARTS {
         wide_by_parts(a, b)
     } else {
         u64::from(a) * u64::from(b)
@@ -195,7 +200,7 @@ pub(crate) fn mul64_by_parts(a: i64, b: i64) -> i64 {
 /// `x.leading_zeros()`, inline on ARMv6-M (which has no `clz`).
 #[inline(always)]
 fn leading_zeros(x: u64) -> u32 {
-    if ARMV6M {
+    if BY_PARTS {
         leading_zeros_by_halving(x)
     } else {
         x.leading_zeros()
@@ -242,11 +247,13 @@ fn div_to_u32(n: u64, d: u64) -> u32 {
 ///
 /// A divisor below 2^32 keeps the remainder in one 32-bit word (the carry out of its top bit
 /// standing in for the 33rd), the same steps at half the cost on a 32-bit core.
-#[inline]
+/// Optimised for size its two callers share one copy.
+#[cfg_attr(gumbel_small, inline(never))]
+#[cfg_attr(not(gumbel_small), inline)]
 pub(crate) fn div_to_u32_by_shifts(n: u64, d: u64) -> u32 {
     let mut low = n as u32;
     let mut q = 0u32;
-    if d >> 32 == 0 {
+    if !cfg!(gumbel_small) && d >> 32 == 0 {
         let (mut r, d) = ((n >> 32) as u32, d as u32);
         for _ in 0..32 {
             let carry = r >> 31 != 0;
@@ -287,10 +294,11 @@ fn n_ln2_q32(n: i64) -> i64 {
 }
 
 /// Keeps the 22 leading significant bits of `x`, replacing the dropped bits by the middle of
-/// their range (the same value for every `x` with the same leading bits).
+/// their range (the same value for every `x` with the same leading bits). Every input is a
+/// 32-bit word (an I16F16 magnitude or a random word's distance), so the shifts are 32-bit.
 #[inline]
-pub(crate) fn keep_22_bits(x: u64) -> u64 {
-    let bits = 64 - leading_zeros(x);
+pub(crate) fn keep_22_bits(x: u32) -> u32 {
+    let bits = 64 - leading_zeros(u64::from(x));
     if bits <= 22 {
         x
     } else {
@@ -303,14 +311,11 @@ pub(crate) fn keep_22_bits(x: u64) -> u64 {
 /// Absolute error below 2^-30.
 pub(crate) fn ln_q32(x: u64) -> i64 {
     let x = x.max(1);
-    let n = 63 - leading_zeros(x);
-    // 32-bit mantissa with its top bit set: y = mantissa / 2^31 ∈ [1, 2). Truncating the
-    // bits of x below the mantissa costs less than 2^-31 relative.
-    let mantissa = if n >= 31 {
-        (x >> (n - 31)) as u32
-    } else {
-        (x << (31 - n)) as u32
-    };
+    let zeros = leading_zeros(x);
+    let n = 63 - zeros;
+    // 32-bit mantissa with its top bit set: y = mantissa / 2^31 ∈ [1, 2), the top word of x
+    // normalised. Truncating the bits of x below the mantissa costs less than 2^-31 relative.
+    let mantissa = ((x << zeros) >> 32) as u32;
     n_ln2_q32(i64::from(n)) + ln_mantissa_q32(mantissa)
 }
 
@@ -326,7 +331,7 @@ fn ln_mantissa_q32(mantissa: u32) -> i64 {
     a = THIRD_Q32 - mul_q32(d, a);
     a = ONE_Q32 / 2 - mul_q32(d, a);
     a = ONE_Q32 - mul_q32(d, a);
-    LN_RECIPROCAL[i] + mul_q32(d, a)
+    i64::from(LN_RECIPROCAL[i]) + mul_q32(d, a)
 }
 
 /// `e^x` for an I16F16 `x` in `[-23, 11]`, as Q32 (`u64`, at most `2^48`). Relative error
@@ -335,8 +340,8 @@ fn exp_q32(raw: i32) -> u64 {
     let x = i64::from(raw) << 16;
     // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0]: estimated with the reciprocal (|raw| <
     // 2^20, so the product fits), then corrected by at most one step either way.
-    let mut k = -(mul64(-i64::from(raw), INV_LN2_Q32) >> 48);
-    let mut r = x - mul64(k, LN2_Q32);
+    let mut k = -((mul64(-i64::from(raw), INV_LN2_Q32) >> 48) as i32);
+    let mut r = x - mul64(i64::from(k), LN2_Q32);
     if r > 0 {
         k += 1;
         r -= LN2_Q32;
@@ -353,15 +358,21 @@ fn exp_q32(raw: i32) -> u64 {
     p = ONE_Q32 + mul_q32(s, p) / 2;
     p = ONE_Q32 + mul_q32(s, p);
     let table = EXP_NEG_THIRTY_SECONDS[j.min(22)];
-    // Q31 · Q32 = Q63 < 2^63, back to Q32.
-    let e_r = (mul64(table as i64, p) as u64 + (1 << 30)) >> 31;
+    // Q31 · Q32 = Q63 < 2^63, back to Q32: at most 2^32 (the table is at most 2^31 and p at
+    // most 2^32, since s <= 0 makes every step of the polynomial at most 1).
+    let e_r = (mul64(i64::from(table), p) as u64 + (1 << 30)) >> 31;
     if k >= 0 {
         // k <= 16 for x <= 11.
         e_r << k
-    } else if k > -64 {
-        let shift = (-k) as u32;
-        (e_r + (1 << (shift - 1))) >> shift
+    } else if k >= -32 {
+        // e_r / 2^-k rounded, (e_r + 2^(-k-1)) >> -k, as the top word of e_r · 2^(32+k) + 2^31
+        // (below 2^64 as e_r <= 2^32): no 64-bit right shift by a variable amount, which
+        // ARMv6-M would call a library routine for.
+        ((e_r << (32 + k)) + (1 << 31)) >> 32
+    } else if k == -33 {
+        (e_r + (1 << 32)) >> 33
     } else {
+        // e_r < 2^(-k-1): it rounds to 0 (x >= -23 never gets here).
         0
     }
 }
@@ -380,7 +391,7 @@ pub(crate) fn ln(raw: i32) -> i32 {
     if raw <= 0 {
         return i32::MIN;
     }
-    ln_of_raw(raw as u64)
+    ln_of_raw(raw as u32)
 }
 
 /// `ln(1 + x)` for an I16F16 `x > -1`. `1 + x` is formed exactly (in 64 bits), so the error
@@ -391,13 +402,14 @@ pub(crate) fn ln_1p(raw: i32) -> i32 {
     if one_plus <= 0 {
         return i32::MIN;
     }
-    ln_of_raw(one_plus as u64)
+    // Below 2^31 + 2^16.
+    ln_of_raw(one_plus as u32)
 }
 
-/// `ln(raw / 2^16)` rounded to I16F16, for `1 <= raw < 2^32`.
+/// `ln(raw / 2^16)` rounded to I16F16, for `raw >= 1`.
 #[inline]
-fn ln_of_raw(raw: u64) -> i32 {
-    round_q32_to_q16(ln_q32(keep_22_bits(raw)) - n_ln2_q32(16))
+fn ln_of_raw(raw: u32) -> i32 {
+    round_q32_to_q16(ln_q32(u64::from(keep_22_bits(raw))) - n_ln2_q32(16))
 }
 
 /// `e^x` for an I16F16 `x`: error at most `0.5 + 2^-12` LSB for `x <= 0` (where the result is
@@ -596,8 +608,8 @@ pub(crate) fn div_by(a: i32, d: Divisor) -> i32 {
 #[inline]
 pub(crate) fn split_word(word: u32) -> (bool, u64) {
     let upper = word >> 31 == 1;
-    let odd = (u64::from(word & 0x7FFF_FFFF) << 1) | 1;
-    (upper, keep_22_bits(odd))
+    let odd = (word << 1) | 1;
+    (upper, u64::from(keep_22_bits(odd)))
 }
 
 /// `ln t` in Q32 for `t = j · 2^-33`.
@@ -864,11 +876,11 @@ mod tests {
             let ideal = 2f64.powi(32) / (1.0 + (i as f64 + 0.5) / 32.0);
             assert_eq!(u64::from(r), ideal.round() as u64, "reciprocal {i}");
             let ln = -(f64::from(r) / 2f64.powi(32)).ln() * 2f64.powi(32);
-            assert!((ln_r as f64 - ln).abs() <= 0.5 + 1e-6, "ln reciprocal {i}");
+            assert!((f64::from(ln_r) - ln).abs() <= 0.5 + 1e-6, "ln reciprocal {i}");
         }
         for (j, &e) in EXP_NEG_THIRTY_SECONDS.iter().enumerate() {
             let ideal = (-(j as f64) / 32.0).exp() * 2f64.powi(31);
-            assert!((e as f64 - ideal).abs() <= 0.5 + 1e-6, "exp table {j}");
+            assert!((f64::from(e) - ideal).abs() <= 0.5 + 1e-6, "exp table {j}");
         }
         assert!((LN2_Q56 as f64 / 2f64.powi(56) - core::f64::consts::LN_2).abs() < 1e-16);
         assert_eq!(
