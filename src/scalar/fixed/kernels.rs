@@ -32,9 +32,9 @@ const ONE_Q32: i64 = 1 << Q;
 const LN2_Q56: i64 = 49_946_518_145_322_874;
 /// `ln 2` in Q32 (rounded), for range reduction of the exponential.
 const LN2_Q32: i64 = 2_977_044_472;
-/// `1 / ln 2` in Q32: the exponential's range reduction multiplies by it (a Cortex-M0 has no
+/// `1 / ln 2` in Q13: the exponential's range reduction multiplies by it (a Cortex-M0 has no
 /// divider, and a 64-bit division is a slow library call).
-const INV_LN2_Q32: i64 = 6_196_328_019;
+const INV_LN2_Q13: i32 = 11_819;
 /// 1/3, 1/5 and 5/24 in Q32, for the same reason.
 const THIRD_Q32: i64 = 1_431_655_765;
 const FIFTH_Q32: i64 = 858_993_459;
@@ -341,9 +341,10 @@ fn ln_mantissa_q32(mantissa: u32) -> i64 {
 /// below 2^-31 (plus the 2^-32 absolute rounding of the result).
 fn exp_q32(raw: i32) -> u64 {
     let x = i64::from(raw) << 16;
-    // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0]: estimated with the reciprocal (|raw| <
-    // 2^20, so the product fits), then corrected by at most one step either way.
-    let mut k = -((mul64(-i64::from(raw), INV_LN2_Q32) >> 48) as i32);
+    // k = ⌈x / ln 2⌉ and r = x - k·ln 2 ∈ (-ln 2, 0]: estimated with the reciprocal in 32
+    // bits (x in Q12 times 1/ln 2 in Q13, below 2^31 in magnitude for |x| <= 23; the estimate
+    // is within 2^-9 of x / ln 2), then corrected by at most one step either way.
+    let mut k = -((raw.wrapping_neg() >> 4).wrapping_mul(INV_LN2_Q13) >> 25);
     let mut r = x - mul64(i64::from(k), LN2_Q32);
     if r > 0 {
         k += 1;
