@@ -250,7 +250,8 @@ fn div_to_u32(n: u64, d: u64) -> u32 {
 /// A divisor below 2^32 keeps the remainder in one 32-bit word (the carry out of its top bit
 /// standing in for the 33rd), the same steps at half the cost on a 32-bit core. Optimised for
 /// size (`cfg(gumbel_small)`) every divisor takes the 64-bit steps (56 bytes less on the M0,
-/// about 200 instructions more per prepared divisor), and the two callers share one copy.
+/// a few instructions more per step for the temperature's reciprocal), and the two callers
+/// share one copy.
 #[cfg_attr(gumbel_small, inline(never))]
 #[cfg_attr(not(gumbel_small), inline)]
 pub(crate) fn div_to_u32_by_shifts(n: u64, d: u64) -> u32 {
