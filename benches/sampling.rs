@@ -8,9 +8,10 @@
 //! integer-only `gumbel::Fixed` rows (same logits, rounded to I16F16).
 //!
 //! The peers: `rand_distr::Gumbel` (0.6) draws `-ln(-ln u)` through `num_traits::Float::ln`,
-//! which in this build is the platform's `ln` (glibc's `logf` on Linux: the `std` feature of
-//! `num-traits` is on, as other dev-dependencies enable it) — faster than `libm`, but its bits
-//! differ between platforms and it does not exist on a microcontroller. "`rand_distr`-based
+//! which in this build is the platform's `ln` (glibc's `logf` on Linux: `rand_distr`'s
+//! `std_math` feature, set in `Cargo.toml`; with its default features it would be `libm`'s, as
+//! slow as the naive baseline's) — faster than `libm`, but its bits differ between platforms and
+//! it does not exist on a microcontroller. "`rand_distr`-based
 //! Concrete" is that Gumbel noise put through a textbook softmax with the platform's `exp`.
 //! The RNG floor is the K calls of `next_u32` alone that every sampler here makes.
 
