@@ -128,9 +128,9 @@ pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
     sample_into::<S, R, false>(support, temperature, rng, out, false);
 }
 
-/// Draws the noise and turns it into the sample in `buf`. Where nothing is vectorised, each
-/// variate is added to its logit as it is drawn (pass 1 of [`softmax_in_place`] fused with the
-/// noise): the logits are read in that loop, not kept from validation across it.
+/// Draws the noise and turns it into the sample in `buf`. Where the scalar says so
+/// ([`FUSED_NOISE`](crate::scalar::sealed::Sealed::FUSED_NOISE)), each variate is added to its
+/// logit as it is drawn (pass 1 of [`softmax_in_place`] fused with the noise).
 #[inline(always)]
 fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     support: &Support<S>,
@@ -139,7 +139,7 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
-    if !S::SHARED_GUMBEL_KERNEL {
+    if !S::FUSED_NOISE {
         noise::fill_gumbel_inlined(rng, buf);
         return softmax_in_place::<S, ARGMAX>(support, temperature, buf, log_space);
     }

@@ -164,6 +164,13 @@ pub(crate) mod sealed {
         /// out-of-line copy of the kernel (fixed point; `f32` optimised for size), `false` when
         /// it is the kernel itself: then a loop that fills a buffer with noise inlines it.
         const SHARED_GUMBEL_KERNEL: bool;
+        /// `true` when the Concrete sampler adds each Gumbel variate to its logit as its word
+        /// is drawn (one loop) rather than filling its buffer with noise first: wherever the
+        /// kernel is a call or made of calls (fixed point; `f32` optimised for size or without
+        /// an FPU). Then the logits are read in that loop, not kept in the frame from
+        /// validation across the noise loop. With an FPU and the kernel inlined, the one loop
+        /// needs more registers than that saves (measured on the M4F).
+        const FUSED_NOISE: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

@@ -229,6 +229,7 @@ impl Sealed for Fixed {
     const SATURATES: bool = true;
     const GENERAL_LOOPS_WHEN_SMALL: bool = false;
     const SHARED_GUMBEL_KERNEL: bool = true;
+    const FUSED_NOISE: bool = true;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {
