@@ -165,11 +165,12 @@ pub(crate) mod sealed {
         /// it is the kernel itself: then a loop that fills a buffer with noise inlines it.
         const SHARED_GUMBEL_KERNEL: bool;
         /// `true` when the Concrete sampler adds each Gumbel variate to its logit as its word
-        /// is drawn (one loop) rather than filling its buffer with noise first: wherever the
-        /// kernel is a call or made of calls (fixed point; `f32` optimised for size or without
-        /// an FPU). Then the logits are read in that loop, not kept in the frame from
-        /// validation across the noise loop. With an FPU and the kernel inlined, the one loop
-        /// needs more registers than that saves (measured on the M4F).
+        /// is drawn (one loop) rather than filling its buffer with noise first: where the
+        /// kernel is a call or made of calls (fixed point; `f32` without an FPU). Then the
+        /// logits are read in that loop, not kept in the frame from validation across the
+        /// noise loop. With an FPU (measured on the M4F) the one loop needs more registers
+        /// than that saves when the kernel is inlined, and 76 bytes more flash when it is
+        /// shared (optimised for size).
         const FUSED_NOISE: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over

@@ -331,9 +331,7 @@ impl Sealed for f32 {
     const SATURATES: bool = false;
     const GENERAL_LOOPS_WHEN_SMALL: bool = true;
     const SHARED_GUMBEL_KERNEL: bool = cfg!(gumbel_small);
-    const FUSED_NOISE: bool = !Self::VECTORISED_NOISE
-        && (Self::SHARED_GUMBEL_KERNEL
-            || cfg!(all(target_arch = "arm", not(target_abi = "eabihf"))));
+    const FUSED_NOISE: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
