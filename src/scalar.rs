@@ -172,6 +172,9 @@ pub(crate) mod sealed {
         /// than that saves when the kernel is inlined, and 76 bytes more flash when it is
         /// shared (optimised for size).
         const FUSED_NOISE: bool;
+        /// `true` when every arithmetic operation is a library call: `f32` on a core without
+        /// an FPU (the M0 and M3 here).
+        const SOFT_FLOAT: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

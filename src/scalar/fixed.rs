@@ -230,6 +230,7 @@ impl Sealed for Fixed {
     const GENERAL_LOOPS_WHEN_SMALL: bool = false;
     const SHARED_GUMBEL_KERNEL: bool = true;
     const FUSED_NOISE: bool = true;
+    const SOFT_FLOAT: bool = false;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {
