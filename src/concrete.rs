@@ -145,7 +145,7 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     }
     let count = buf.len();
     let slots = buf.iter_mut().zip(noise::gumbel_words(rng, count));
-    let tempered = perturb::<S, ARGMAX>(support, temperature, slots);
+    let tempered = perturb::<S, _, ARGMAX>(support, temperature, slots);
     normalise_support(support, &tempered, buf, log_space)
 }
 
@@ -274,7 +274,7 @@ fn softmax_in_place<S: Scalar, const ARGMAX: bool>(
         let g = *slot;
         (slot, g)
     });
-    let tempered = perturb::<S, ARGMAX>(support, temperature, in_place);
+    let tempered = perturb::<S, _, ARGMAX>(support, temperature, in_place);
     normalise_support(support, &tempered, buf, log_space)
 }
 
@@ -297,26 +297,25 @@ fn normalise_support<S: Scalar>(
 /// the perturbed logit `z = effective logit + g` if its action is available (a masked slot is
 /// left as it is: the normalisation writes it); returns their maximum and (if `ARGMAX`; where masked, always) its first index.
 #[inline(always)]
-fn perturb<'a, S: Scalar + 'a, const ARGMAX: bool>(
+fn perturb<'a, S: Scalar + 'a, N: GumbelNoise<S>, const ARGMAX: bool>(
     support: &Support<S>,
     temperature: Temperature<S>,
-    slots: impl Iterator<Item = (&'a mut S, impl GumbelNoise<S>)>,
+    slots: impl Iterator<Item = (&'a mut S, N)>,
 ) -> Tempered<S> {
-    if support.is_plain() {
+    // With the kernel inlined (`f32` without an FPU), the general loop alone: its tests cost
+    // little beside the kernel, and a second loop would be a second copy of it.
+    if support.is_plain() && !N::INLINED_KERNEL {
         let shift = support.shift();
-        let mut slots = slots.zip(support.logits());
-        let (mut argmax, mut max) = (0, S::ZERO);
-        if let Some(((slot, g), &logit)) = slots.next() {
-            *slot = (logit - shift) + g.variate();
-            max = *slot;
-        }
-        for (k, ((slot, g), &logit)) in slots.enumerate() {
+        // From `LN_ZERO` (no perturbed logit is below it, and one equal to it has its bits),
+        // not from the first value: one copy of the loop, and of an inlined kernel in it.
+        let (mut argmax, mut max) = (0, S::LN_ZERO);
+        for (k, ((slot, g), &logit)) in slots.zip(support.logits()).enumerate() {
             let z = (logit - shift) + g.variate();
             *slot = z;
             if z > max {
                 max = z;
                 if ARGMAX {
-                    argmax = k + 1;
+                    argmax = k;
                 }
             }
         }

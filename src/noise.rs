@@ -94,11 +94,15 @@ pub(crate) fn fill_gumbel_inlined<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: 
 /// drawn [`GumbelWord`] whose variate is computed where the pass needs it, so that a sampler
 /// can add each variate to its logit as the word arrives instead of storing the noise first.
 pub(crate) trait GumbelNoise<S> {
+    /// `true` when [`variate`](Self::variate) is the kernel itself, inlined: a pass then keeps
+    /// one loop over it (each copy of the loop is a copy of the kernel).
+    const INLINED_KERNEL: bool;
     /// The Gumbel variate.
     fn variate(self) -> S;
 }
 
 impl<S: Scalar> GumbelNoise<S> for S {
+    const INLINED_KERNEL: bool = false;
     #[inline(always)]
     fn variate(self) -> S {
         self
@@ -106,6 +110,7 @@ impl<S: Scalar> GumbelNoise<S> for S {
 }
 
 impl<S: Scalar> GumbelNoise<S> for GumbelWord {
+    const INLINED_KERNEL: bool = !S::SHARED_GUMBEL_KERNEL;
     /// By the kernel the lazy Gumbel-max calls for its exact values. Optimised for speed it is
     /// inlined here (forced: in a sampler's frame, such as Concrete's, a call would add the
     /// kernel's frame below it); for size (`opt-level = "s"`, see `build.rs`) the two share one
