@@ -33,7 +33,7 @@
 
 use rand_core::Rng;
 
-use crate::noise;
+use crate::noise::{self, GumbelNoise};
 use crate::scalar::{
     LANES, LogSumExp, from_count, larger, ln_factorial_of_predecessor, max_of_lanes,
 };
@@ -86,9 +86,9 @@ pub fn log_from_noise<S: Scalar>(
     from_noise_checked(logits, allowed, noise, temperature, out, true)
 }
 
-/// The samplers' common path: validates, draws the noise into `out`, and turns it into the
-/// sample there. With `ARGMAX`, returns the argmax (the straight-through estimator's hard
-/// sample); without, the index returned means nothing.
+/// The samplers' common path: validates, then draws the noise and turns it into the sample in
+/// `out`. With `ARGMAX`, returns the argmax (the straight-through estimator's hard sample);
+/// without, the index returned means nothing.
 #[inline]
 pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     rng: &mut R,
@@ -105,10 +105,10 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
         Err(error) => return Err(*error),
     };
     support.same_len(out.len())?;
-    noise::fill_gumbel_inlined(rng, out);
-    Ok(softmax_in_place::<S, ARGMAX>(
+    Ok(sample_into::<S, R, ARGMAX>(
         support,
         temperature,
+        rng,
         out,
         log_space,
     ))
@@ -125,8 +125,28 @@ pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     out: &mut [S],
 ) {
-    noise::fill_gumbel(rng, out);
-    softmax_in_place::<S, false>(support, temperature, out, false);
+    sample_into::<S, R, false>(support, temperature, rng, out, false);
+}
+
+/// Draws the noise and turns it into the sample in `buf`. Where the scalar says so
+/// ([`FUSED_NOISE`](crate::scalar::sealed::Sealed::FUSED_NOISE)), each variate is added to its
+/// logit as it is drawn (pass 1 of [`softmax_in_place`] fused with the noise).
+#[inline(always)]
+fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    rng: &mut R,
+    buf: &mut [S],
+    log_space: bool,
+) -> usize {
+    if !S::FUSED_NOISE {
+        noise::fill_gumbel_inlined(rng, buf);
+        return softmax_in_place::<S, ARGMAX>(support, temperature, buf, log_space);
+    }
+    let count = buf.len();
+    let slots = buf.iter_mut().zip(noise::gumbel_words(rng, count));
+    let tempered = perturb::<S, _, ARGMAX>(support, temperature, slots);
+    normalise_support(support, &tempered, buf, log_space)
 }
 
 fn from_noise_checked<S: Scalar>(
@@ -243,61 +263,87 @@ fn softmax_in_place<S: Scalar, const ARGMAX: bool>(
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
-    let tempered = perturb_in_place::<S, ARGMAX>(support, temperature, buf);
-    if support.is_plain() {
-        if S::VECTORISED_NOISE && !log_space {
+    if S::VECTORISED_NOISE && support.is_plain() {
+        let tempered = perturb_side_by_side::<S, ARGMAX>(support, temperature, buf);
+        if !log_space {
             return normalise_side_by_side(&tempered, buf);
         }
-        normalise(&tempered, buf, log_space, |_| true)
+        return normalise(&tempered, buf, log_space, |_| true);
+    }
+    let in_place = buf.iter_mut().map(|slot| {
+        let g = *slot;
+        (slot, g)
+    });
+    let tempered = perturb::<S, _, ARGMAX>(support, temperature, in_place);
+    normalise_support(support, &tempered, buf, log_space)
+}
+
+/// Passes 2 and 3 ([`normalise`]) over the available actions of `support`.
+#[inline(always)]
+fn normalise_support<S: Scalar>(
+    support: &Support<S>,
+    tempered: &Tempered<S>,
+    buf: &mut [S],
+    log_space: bool,
+) -> usize {
+    if support.is_plain() {
+        normalise(tempered, buf, log_space, |_| true)
     } else {
-        normalise(&tempered, buf, log_space, |k| {
-            support.effective(k).is_some()
-        })
+        normalise(tempered, buf, log_space, |k| support.effective(k).is_some())
     }
 }
 
-/// Pass 1 over `buf` (noise on entry, perturbed logits `z` of the available actions on exit):
-/// their maximum and (if `ARGMAX`; where masked, always) its first index.
+/// Pass 1: each slot, paired with its noise value `g` (in index order, one per logit), gets
+/// the perturbed logit `z = effective logit + g` if its action is available (a masked slot is
+/// left as it is: the normalisation writes it); returns their maximum and (if `ARGMAX`; where masked, always) its first index.
 #[inline(always)]
-fn perturb_in_place<S: Scalar, const ARGMAX: bool>(
+fn perturb<'a, S: Scalar + 'a, N: GumbelNoise<S>, const ARGMAX: bool>(
     support: &Support<S>,
     temperature: Temperature<S>,
-    buf: &mut [S],
+    slots: impl Iterator<Item = (&'a mut S, N)>,
 ) -> Tempered<S> {
-    if support.is_plain() {
+    // With the kernel inlined (`f32` without an FPU), the general loop alone: its tests cost
+    // little beside the kernel, and a second loop would be a second copy of it.
+    if support.is_plain() && !N::INLINED_KERNEL {
         let shift = support.shift();
-        if S::VECTORISED_NOISE {
-            // Side by side: the perturbed logits, then their maximum in lanes.
-            for (slot, &logit) in buf.iter_mut().zip(support.logits()) {
-                *slot = (logit - shift) + *slot;
-            }
-            let (argmax, max) = first_max(buf, ARGMAX);
-            return Tempered::from_max(argmax, max, temperature);
-        }
-        let mut slots = buf.iter_mut().zip(support.logits());
-        let (mut argmax, mut max) = (0, S::ZERO);
-        if let Some((slot, &logit)) = slots.next() {
-            *slot = (logit - shift) + *slot;
-            max = *slot;
-        }
-        for (k, (slot, &logit)) in slots.enumerate() {
-            let z = (logit - shift) + *slot;
+        // From `LN_ZERO` (no perturbed logit is below it, and one equal to it has its bits),
+        // not from the first value: one copy of the loop, and of an inlined kernel in it.
+        let (mut argmax, mut max) = (0, S::LN_ZERO);
+        for (k, ((slot, g), &logit)) in slots.zip(support.logits()).enumerate() {
+            let z = (logit - shift) + g.variate();
             *slot = z;
             if z > max {
                 max = z;
                 if ARGMAX {
-                    argmax = k + 1;
+                    argmax = k;
                 }
             }
         }
         Tempered::from_max(argmax, max, temperature)
     } else {
-        let perturbed = buf.iter_mut().enumerate().filter_map(|(k, slot)| {
-            *slot = support.effective(k)? + *slot;
+        let perturbed = slots.enumerate().filter_map(|(k, (slot, g))| {
+            *slot = support.effective(k)? + g.variate();
             Some((k, *slot))
         });
         Tempered::new(perturbed, temperature)
     }
+}
+
+/// [`perturb`] in place for a host's `f32` with every action available
+/// ([`Scalar::VECTORISED_NOISE`]): the perturbed logits in one loop of independent
+/// operations, then their maximum in lanes.
+#[inline(always)]
+fn perturb_side_by_side<S: Scalar, const ARGMAX: bool>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+) -> Tempered<S> {
+    let shift = support.shift();
+    for (slot, &logit) in buf.iter_mut().zip(support.logits()) {
+        *slot = (logit - shift) + *slot;
+    }
+    let (argmax, max) = first_max(buf, ARGMAX);
+    Tempered::from_max(argmax, max, temperature)
 }
 
 /// The first largest of `values` (of several that compare equal, the first) and, if

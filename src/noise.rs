@@ -83,17 +83,45 @@ pub(crate) fn fill_gumbel_inlined<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: 
         return;
     }
     // Nothing to vectorise (a Cortex-M, or the 64-bit integer kernels of fixed point): each
-    // variate as its word arrives, by the kernel the lazy Gumbel-max calls for its exact
-    // values. Optimised for speed it is inlined here (forced: in a sampler's frame, such as
-    // Concrete's, a call would add the kernel's frame below it); for size (`opt-level = "s"`,
-    // see `build.rs`) the two share one copy (588 bytes less on the M4F).
+    // variate as its word arrives ([`GumbelNoise::variate`]).
     let count = out.len();
-    for (g, word) in out.iter_mut().zip(words(rng, count)) {
-        *g = if S::SHARED_GUMBEL_KERNEL {
-            S::gumbel_from_word(word)
+    for (g, word) in out.iter_mut().zip(gumbel_words(rng, count)) {
+        *g = word.variate();
+    }
+}
+
+/// Gumbel noise as a sampler's pass reads it: a variate already computed (`S` itself), or a
+/// drawn [`GumbelWord`] whose variate is computed where the pass needs it, so that a sampler
+/// can add each variate to its logit as the word arrives instead of storing the noise first.
+pub(crate) trait GumbelNoise<S> {
+    /// `true` when [`variate`](Self::variate) is the kernel itself, inlined: a pass then keeps
+    /// one loop over it (each copy of the loop is a copy of the kernel).
+    const INLINED_KERNEL: bool;
+    /// The Gumbel variate.
+    fn variate(self) -> S;
+}
+
+impl<S: Scalar> GumbelNoise<S> for S {
+    const INLINED_KERNEL: bool = false;
+    #[inline(always)]
+    fn variate(self) -> S {
+        self
+    }
+}
+
+impl<S: Scalar> GumbelNoise<S> for GumbelWord {
+    const INLINED_KERNEL: bool = !S::SHARED_GUMBEL_KERNEL;
+    /// By the kernel the lazy Gumbel-max calls for its exact values. Optimised for speed it is
+    /// inlined here (forced: in a sampler's frame, such as Concrete's, a call would add the
+    /// kernel's frame below it); for size (`opt-level = "s"`, see `build.rs`) the two share one
+    /// copy (588 bytes less on the M4F).
+    #[inline(always)]
+    fn variate(self) -> S {
+        if S::SHARED_GUMBEL_KERNEL {
+            S::gumbel_from_word(self.0)
         } else {
-            S::gumbel_inline(word)
-        };
+            S::gumbel_inline(self.0)
+        }
     }
 }
 

@@ -164,6 +164,17 @@ pub(crate) mod sealed {
         /// out-of-line copy of the kernel (fixed point; `f32` optimised for size), `false` when
         /// it is the kernel itself: then a loop that fills a buffer with noise inlines it.
         const SHARED_GUMBEL_KERNEL: bool;
+        /// `true` when the Concrete sampler adds each Gumbel variate to its logit as its word
+        /// is drawn (one loop) rather than filling its buffer with noise first: where the
+        /// kernel is a call or made of calls (fixed point; `f32` without an FPU). Then the
+        /// logits are read in that loop, not kept in the frame from validation across the
+        /// noise loop. With an FPU (measured on the M4F) the one loop needs more registers
+        /// than that saves when the kernel is inlined, and 76 bytes more flash when it is
+        /// shared (optimised for size).
+        const FUSED_NOISE: bool;
+        /// `true` when every arithmetic operation is a library call: `f32` on a core without
+        /// an FPU (the M0 and M3 here).
+        const SOFT_FLOAT: bool;
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

@@ -27,7 +27,8 @@ pub(crate) struct Support<'a, S> {
 /// a NaN logit → [`Error::Nan`] (even where masked: a NaN is a bug upstream that the caller
 /// should hear about); nothing available → [`Error::AllMasked`].
 ///
-/// One cheap pass first: a running maximum and a running sum of every logit. The sum is
+/// One cheap pass first: a running maximum and a running sum of every logit (on a core
+/// without an FPU, a test of each logit's bits instead: [`AllFinite`]). The sum is
 /// finite only if every logit is (a NaN makes it NaN, an infinity infinite or NaN), and then
 /// no logit is masked by `-inf` and none is `+inf`: the maximum over the allowed ones is the
 /// shift, and the allowed ones are the available ones. Anything else (a non-finite logit, an
@@ -77,7 +78,7 @@ fn scan_support<'a, S: Scalar>(
         }
         return exact_support(logits, allowed);
     }
-    let mut sum = S::ZERO;
+    let mut all_finite = AllFinite::<S>::new();
     let (shift, available) = match allowed {
         None => {
             let mut shift = first;
@@ -85,7 +86,7 @@ fn scan_support<'a, S: Scalar>(
                 if logit > shift {
                     shift = logit;
                 }
-                sum += logit;
+                all_finite.add(logit);
             };
             if cfg!(gumbel_small) {
                 logits.iter().for_each(|&logit| visit(logit));
@@ -110,12 +111,12 @@ fn scan_support<'a, S: Scalar>(
                     }
                     available += 1;
                 }
-                sum += logit;
+                all_finite.add(logit);
             }
             (shift, available)
         }
     };
-    if sum.is_finite() && available > 0 {
+    if all_finite.holds() && available > 0 {
         Ok(Support {
             logits,
             allowed,
@@ -125,6 +126,45 @@ fn scan_support<'a, S: Scalar>(
         })
     } else {
         exact_support(logits, allowed)
+    }
+}
+
+/// Whether every logit [`add`](Self::add)ed is finite: by their running sum (finite only if
+/// every term is, and an `f32` sum that overflows only sends finite logits the exact way,
+/// which gives the same [`Support`]), or, where each addition is a library call
+/// ([`SOFT_FLOAT`](crate::scalar::sealed::Sealed::SOFT_FLOAT), `f32` alone), by the largest
+/// of their bits with the sign cleared, which is at least `0x7F80_0000` exactly for an
+/// infinity or a NaN.
+struct AllFinite<S> {
+    sum: S,
+    largest_bits: u32,
+}
+
+impl<S: Scalar> AllFinite<S> {
+    #[inline(always)]
+    fn new() -> Self {
+        Self {
+            sum: S::ZERO,
+            largest_bits: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, logit: S) {
+        if S::SOFT_FLOAT {
+            self.largest_bits = self.largest_bits.max(logit.to_bits() & 0x7FFF_FFFF);
+        } else {
+            self.sum += logit;
+        }
+    }
+
+    #[inline(always)]
+    fn holds(&self) -> bool {
+        if S::SOFT_FLOAT {
+            self.largest_bits < 0x7F80_0000
+        } else {
+            self.sum.is_finite()
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! renders) holds the error table, the TV bound, the Concrete accuracy and the minimum
 //! temperature.
 
+mod division;
 mod gumbel_brackets;
 mod kernels;
 
@@ -228,6 +229,8 @@ impl Sealed for Fixed {
     const SATURATES: bool = true;
     const GENERAL_LOOPS_WHEN_SMALL: bool = false;
     const SHARED_GUMBEL_KERNEL: bool = true;
+    const FUSED_NOISE: bool = true;
+    const SOFT_FLOAT: bool = false;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {
@@ -356,9 +359,10 @@ impl Scalar for Fixed {
     /// `2^-31` relative plus `2^-32` for `x <= 0` (terms below `e^-23 < 2^-33` add nothing).
     #[inline]
     fn exp_and_accumulate(x: Self, acc: &mut u64) -> Self {
-        let (rounded, wide) = kernels::exp_wide(x.bits());
+        let wide = kernels::exp_wide(x.bits());
         *acc = acc.saturating_add(wide);
-        Self::from_bits(rounded)
+        // At most 2^47 (the saturated value's), so the conversion is exact.
+        Self::from_bits(kernels::round_q32_to_q16(wide as i64))
     }
     /// Integer-only; for `s >= 1` within `0.5 + 2^-14` LSB of `ln s` (of the Q32 sum). An
     /// empty sum gives `LOWEST`.
@@ -368,7 +372,7 @@ impl Scalar for Fixed {
     }
     /// Integer-only; `1/s` of the Q32 sum correctly rounded, saturated. An empty sum gives
     /// `MAX`.
-    #[inline]
+    #[inline(always)]
     fn exp_sum_recip(acc: u64) -> Self {
         Self::from_bits(kernels::recip_of_q32(acc))
     }

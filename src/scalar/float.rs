@@ -331,6 +331,8 @@ impl Sealed for f32 {
     const SATURATES: bool = false;
     const GENERAL_LOOPS_WHEN_SMALL: bool = true;
     const SHARED_GUMBEL_KERNEL: bool = cfg!(gumbel_small);
+    const FUSED_NOISE: bool = Self::SOFT_FLOAT;
+    const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {

@@ -24,6 +24,8 @@
 //! most `2^-23` relative on the argument (`2^-7` LSB on a logarithm) and bounds the number of
 //! distinct inputs of each kernel by about 2^24.5, so the tests evaluate every one of them.
 
+use super::division::div_to_u32_by_digits;
+
 /// Fractional bits of the internal format.
 const Q: u32 = 32;
 /// One in Q32.
@@ -230,11 +232,15 @@ pub(crate) fn leading_zeros_by_halving(x: u64) -> u32 {
 
 /// `⌊n / d⌋` for a quotient below 2^32 (`d > 0`, `n < d · 2^32`): on ARMv6-M by
 /// [`div_to_u32_by_shifts`] instead of a call to the compiler's 64-bit division (about 900
-/// bytes of flash there), elsewhere the native division.
+/// bytes of flash there), on the other Cortex-M cores by their 32-bit divider
+/// ([`div_to_u32_by_digits`]: no call, so no frames below the caller's), elsewhere the native
+/// division.
 #[inline(always)]
 fn div_to_u32(n: u64, d: u64) -> u32 {
     if ARMV6M {
         div_to_u32_by_shifts(n, d)
+    } else if cfg!(target_arch = "arm") {
+        div_to_u32_by_digits(n, d)
     } else {
         (n / d) as u32
     }
@@ -436,20 +442,21 @@ pub(crate) fn exp(raw: i32) -> i32 {
 /// Below this I16F16 input `e^x < 2^-33`, under half a Q32 unit: [`exp_wide`] adds nothing.
 const EXP_WIDE_FLOOR: i32 = -23 << 16;
 
-/// `e^x` for an I16F16 `x`: [`exp`]'s result, and the Q32 value it was rounded from, for
-/// sums of exponentials accumulated wider than I16F16 (for `x <= 0` relative error below
-/// `2^-31` plus `2^-32` absolute, `2^-29` relative above; 0 below `x = -23`, where
-/// `e^x < 2^-33`). Above the range the Q32 value is the saturated result's.
-pub(crate) fn exp_wide(raw: i32) -> (i32, u64) {
+/// `e^x` for an I16F16 `x` in Q32, for sums of exponentials accumulated wider than I16F16
+/// (for `x <= 0` relative error below `2^-31` plus `2^-32` absolute, `2^-29` relative above;
+/// 0 below `x = -23`, where `e^x < 2^-33`): [`round_q32_to_q16`] of it is [`exp`]'s result
+/// (above the range it is the saturated result's Q32 value). Only the Q32 value is returned:
+/// two words come back in registers, where a pair with the rounded value would come back
+/// through a slot in the caller's frame.
+pub(crate) fn exp_wide(raw: i32) -> u64 {
     if raw < EXP_WIDE_FLOOR {
-        return (0, 0);
+        return 0;
     }
     if raw > 11 << 16 {
-        return (i32::MAX, (i32::MAX as u64) << 16);
+        return (i32::MAX as u64) << 16;
     }
     // For x in [-23, -12) the Q32 value is below 2^15 and rounds to 0, as `exp` returns.
-    let e = exp_q32(raw);
-    (round_q32_to_q16(e as i64), e)
+    exp_q32(raw)
 }
 
 /// `ln s` rounded to I16F16 for a Q32 value `s` (`s = 0` gives `i32::MIN`): within
@@ -462,6 +469,9 @@ pub(crate) fn ln_of_q32(s: u64) -> i32 {
 }
 
 /// `1/s` rounded to nearest I16F16 for a Q32 value `s`, saturated (`s = 0` gives `i32::MAX`).
+/// Inlined when optimised for speed: its frame would add to the caller's (the Concrete
+/// sampler's, the deepest).
+#[cfg_attr(not(gumbel_small), inline(always))]
 pub(crate) fn recip_of_q32(s: u64) -> i32 {
     if s == 0 {
         return i32::MAX;
@@ -545,7 +555,10 @@ pub struct Divisor {
     reciprocal: u32,
 }
 
-/// Prepares `b` for [`div_by`] (one 64-bit division, here).
+/// Prepares `b` for [`div_by`] (one 64-bit division, here). Inlined when optimised for speed:
+/// returned from a call, the divisor would come back through a slot in the caller's frame,
+/// and the call's frame would add to the caller's (the Concrete sampler's, the deepest).
+#[cfg_attr(not(gumbel_small), inline(always))]
 pub(crate) fn divisor(b: i32) -> Divisor {
     let magnitude = b.unsigned_abs();
     let shift = leading_zeros(u64::from(magnitude)).saturating_sub(32) & 31;
@@ -894,15 +907,15 @@ mod tests {
         );
     }
 
-    /// `exp_wide` returns `exp`'s result at every I16F16 input in `[-24, 12]` and at the ends
+    /// `exp_wide` rounds to `exp`'s result at every I16F16 input in `[-24, 12]` and at the ends
     /// of the range, and its Q32 value is within `2^-31` relative plus `2^-32` of `e^x` for
     /// `x <= 0` (`2^-29` relative above).
     #[test]
     fn exp_wide_matches_exp_and_its_q32_value_is_within_bound() {
         let (mut worst, mut worst_positive) = (0f64, 0f64);
         for raw in (-24 << 16)..=(12 << 16) {
-            let (rounded, wide) = exp_wide(raw);
-            assert_eq!(rounded, exp(raw), "{raw}");
+            let wide = exp_wide(raw);
+            assert_eq!(round_q32_to_q16(wide as i64), exp(raw), "{raw}");
             if (EXP_WIDE_FLOOR..=11 << 16).contains(&raw) {
                 let exact = (f64::from(raw) / 65536.0).exp() * 2f64.powi(32);
                 let error = (wide as f64 - exact).abs();
@@ -916,7 +929,7 @@ mod tests {
             }
         }
         for raw in [i32::MIN, i32::MIN + 1, i32::MAX] {
-            assert_eq!(exp_wide(raw).0, exp(raw));
+            assert_eq!(round_q32_to_q16(exp_wide(raw) as i64), exp(raw));
         }
         eprintln!(
             "exp_wide: max error beyond 2^-31 relative {worst:.4} units of 2^-32 for x <= 0; \
