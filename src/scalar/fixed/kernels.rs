@@ -894,7 +894,10 @@ mod tests {
             let ideal = 2f64.powi(32) / (1.0 + (i as f64 + 0.5) / 32.0);
             assert_eq!(u64::from(r), ideal.round() as u64, "reciprocal {i}");
             let ln = -(f64::from(r) / 2f64.powi(32)).ln() * 2f64.powi(32);
-            assert!((f64::from(ln_r) - ln).abs() <= 0.5 + 1e-6, "ln reciprocal {i}");
+            assert!(
+                (f64::from(ln_r) - ln).abs() <= 0.5 + 1e-6,
+                "ln reciprocal {i}"
+            );
         }
         for (j, &e) in EXP_NEG_THIRTY_SECONDS.iter().enumerate() {
             let ideal = (-(j as f64) / 32.0).exp() * 2f64.powi(31);
