@@ -67,19 +67,19 @@ fn digit(remainder: u32, next: u32, v: u32) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn check(n: u64, d: u64) {
-        assert!(d > 0 && n >> 32 < d);
-        assert_eq!(u64::from(div_to_u32_by_digits(n, d)), n / d, "{n} / {d}");
-    }
-
-    /// Every 4,099th normalised divisor of `kernels::divisor` with its numerator, the
-    /// reciprocal's sums, and the edges of the domain (the largest numerator of each divisor,
-    /// divisors at a digit's and a word's boundary, at the 2^63 carry).
-    #[test]
-    fn division_by_digits_is_the_native_division() {
+    /// Asserts that `divide` is the native division on the edges of its domain (`d > 0`,
+    /// `n < d · 2^32`): every 4,099th normalised divisor of `kernels::divisor` with its
+    /// numerator, the reciprocal's sums, and for divisors at a digit's, a word's and the 2^63
+    /// carry's boundary the largest numerators and those around the divisor. Shared by every
+    /// in-crate division (`div_to_u32_by_digits` here, `div_to_u32_by_shifts` in `kernels`).
+    pub(in crate::scalar::fixed) fn assert_native_division(divide: fn(u64, u64) -> u32) {
+        let check = |n: u64, d: u64| {
+            assert!(d > 0 && n >> 32 < d);
+            assert_eq!(u64::from(divide(n, d)), n / d, "{n} / {d}");
+        };
         for d in (1u32 << 31..=u32::MAX)
             .step_by(4_099)
             .chain([1 << 31, u32::MAX])
@@ -134,6 +134,11 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn division_by_digits_is_the_native_division() {
+        assert_native_division(div_to_u32_by_digits);
     }
 
     proptest::proptest! {

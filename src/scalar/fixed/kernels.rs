@@ -765,63 +765,11 @@ mod tests {
         }
     }
 
-    /// The long division is the native one: every 4,099th normalised divisor of `divisor`
-    /// with its numerator, and the edges of its domain.
+    /// The long division is the native one on the edges of its domain (the checks every
+    /// in-crate division shares).
     #[test]
     fn long_division_is_the_native_division() {
-        let check = |n: u64, d: u64| {
-            assert!(d > 0 && n >> 32 < d);
-            assert_eq!(u64::from(div_to_u32_by_shifts(n, d)), n / d, "{n} / {d}");
-        };
-        // Every normalised divisor of `divisor` (top bit set), in steps, with its numerator.
-        for d in (1u32 << 31..=u32::MAX)
-            .step_by(4_099)
-            .chain([1 << 31, u32::MAX])
-        {
-            check((u64::from(!d) << 32) | u64::from(u32::MAX), u64::from(d));
-        }
-        // The edges: the largest numerator for each divisor, divisors at the 2^63 carry, and
-        // the reciprocal's sums.
-        let divisors = [
-            1,
-            2,
-            3,
-            7,
-            1 << 31,
-            u64::from(u32::MAX),
-            1 << 32,
-            (1 << 32) + 1,
-        ];
-        let wide = [
-            1 << 47,
-            3 << 47,
-            (1 << 63) - 1,
-            1 << 63,
-            (1 << 63) + 1,
-            u64::MAX,
-        ];
-        for d in divisors.into_iter().chain(wide) {
-            let top = if d >> 32 == 0 {
-                (d << 32) - 1
-            } else {
-                u64::MAX
-            };
-            for n in [
-                0,
-                1,
-                d - 1,
-                d,
-                d.wrapping_add(1),
-                top,
-                top - 1,
-                top / 2,
-                top / 3,
-            ] {
-                if n >> 32 < d {
-                    check(n, d);
-                }
-            }
-        }
+        super::super::division::tests::assert_native_division(div_to_u32_by_shifts);
     }
 
     /// The reciprocal of a sum of exponentials is the native division's, saturation included:
