@@ -228,7 +228,7 @@ fn lazy_argmax_from<S: Scalar>(
 }
 
 /// The lazy Gumbel-max of [`lazy_argmax`] over plain logits, for a host with vector units
-/// ([`Scalar::VECTORISED_NOISE`]): the same words in the same order, the same index. While
+/// ([`VECTORISED_NOISE`](crate::scalar::sealed::Sealed::VECTORISED_NOISE)): the same words in the same order, the same index. While
 /// the leader is still changing, [`lazy_argmax`]'s data-dependent branches mispredict; so the
 /// first [`HEAD`] logits are decided without them, by [`head_leader`], and the rest, which
 /// rarely change a settled leader, by [`lazy_argmax_from`].

@@ -330,7 +330,7 @@ fn perturb<'a, S: Scalar + 'a, N: GumbelNoise<S>, const ARGMAX: bool>(
 }
 
 /// [`perturb`] in place for a host's `f32` with every action available
-/// ([`Scalar::VECTORISED_NOISE`]): the perturbed logits in one loop of independent
+/// ([`VECTORISED_NOISE`](crate::scalar::sealed::Sealed::VECTORISED_NOISE)): the perturbed logits in one loop of independent
 /// operations, then their maximum in lanes.
 #[inline(always)]
 fn perturb_side_by_side<S: Scalar, const ARGMAX: bool>(
@@ -399,7 +399,7 @@ pub(crate) fn softmax_keeping_scaled<S: Scalar>(
     tempered
 }
 
-/// Pass 1 of [`softmax_keeping_scaled`]: [`perturb_in_place`] without the argmax (it is 0
+/// Pass 1 of [`softmax_keeping_scaled`]: [`perturb`] without the argmax (it is 0
 /// unless some action is masked), from `noise` into `out` (masked slots are left as they are).
 /// Also returns the sum of every noise value, masked ones included, in index order: finite
 /// only if every value is (a NaN or an infinity makes it NaN or infinite), so a caller that

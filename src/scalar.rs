@@ -213,7 +213,7 @@ pub(crate) mod sealed {
             (x, Self::exp_nonpositive_and_accumulate(x, acc))
         }
         /// Replaces each `x <= 0` of `xs` by [`exp_nonpositive`](Self::exp_nonpositive) and
-        /// adds them to `acc` in index order: [`exp_nonpositive_and_accumulate`]
+        /// adds them to `acc` in index order: [`exp_nonpositive_and_accumulate`](Self::exp_nonpositive_and_accumulate)
         /// (Self::exp_nonpositive_and_accumulate) one by one, bit for bit, in a form a host
         /// vectorises (for chunks of a few values).
         fn exp_nonpositive_in_place(xs: &mut [Self], acc: &mut <Self as super::Scalar>::ExpSum)

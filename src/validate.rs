@@ -172,7 +172,7 @@ impl<S: Scalar> AllFinite<S> {
 /// x86-64 host: it needs a full row of lanes to pay for combining them).
 const LANES_FROM: usize = 8;
 
-/// [`support`]'s pass without a mask on a host with vector units ([`Scalar::VECTORISED_NOISE`]):
+/// [`support`]'s pass without a mask on a host with vector units ([`VECTORISED_NOISE`](crate::scalar::sealed::Sealed::VECTORISED_NOISE)):
 /// the largest logit if every logit is finite, `None` otherwise. Eight independent lanes of
 /// maximum and finiteness instead of one running maximum and one running sum, whose chains of
 /// dependent additions and comparisons bound the host's speed. The maximum of finite values
