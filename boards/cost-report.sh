@@ -142,7 +142,7 @@ section below (same run).
 | f32 | {" | ".join(f"{flash_s[b, (pair, 'f32')]:,}" for b in boards)} |
 | fixed | {" | ".join(f"{flash_s[b, (pair, 'fixed')]:,}" for b in boards)} |
 
-**Peak stack** (bytes, painted; one call, including its return address and the closure around it):
+**Peak stack** (bytes, painted; the deepest of 256 calls with different words, including the return address and the closure around the call, with any output array it declares):
 
 {table(lambda b, k: f"{stack[b, k]:,}")}"""
 

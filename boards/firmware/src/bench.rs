@@ -3,7 +3,7 @@
 //! entry point is:
 //!
 //! - the instruction counter (`qemu`: many calls under SysTick with `-icount`),
-//! - the stack painter (`qemu`: one call over a painted stack),
+//! - the stack painter (`qemu`: many calls over one painted stack),
 //! - the flash probe: built with `GUMBEL_FLASH_PROBE=<label>/<scalar>` (or `baseline`), the
 //!   firmware links nothing but that entry point, and the size difference to the `baseline`
 //!   build is its flash cost (`boards/cost-report.sh`). `<label>+<label>/<scalar>` links two

@@ -10,10 +10,11 @@
 //! conversion on every run, so a runner without `-icount` fails instead of printing noise.
 //!
 //! # Peak stack
-//! Before one call, everything between the end of `.bss` (`_stack_end`) and the current stack
-//! pointer is painted with [`PAINT`]; after it, the lowest word no longer holding the paint
-//! marks the deepest point the call reached. The figure includes the call's return address
-//! and the frame of the closure around it (a few words).
+//! Before the calls, everything between the end of `.bss` (`_stack_end`) and the current stack
+//! pointer is painted with [`PAINT`]; after [`CALLS`] calls (each with fresh random words, so
+//! a data-dependent path is met), the lowest word no longer holding the paint marks the deepest
+//! point any call reached. The figure includes the call's return address and the frame of the
+//! closure around it (a few words, and the output arrays it declares).
 
 use core::arch::asm;
 use core::hint::black_box;
@@ -179,7 +180,7 @@ fn report_learner_costs(meter: &mut Meter) {
             meter.ok = false;
             return;
         };
-        let (first, stack) = painted(&mut || session.step());
+        let (first, stack) = painted_calls(&mut || session.step(), CALLS);
         let total = meter.count(CALLS, || session.step().map(u32::from));
         let environment = meter.count(CALLS, || session.environment_only().map(u32::from));
         let worst = meter.worst(CALLS, || session.step().map(u32::from)).1;
@@ -307,7 +308,7 @@ impl Visit for Meter {
         kind: ScalarKind,
         mut call: F,
     ) {
-        let (result, stack) = painted(&mut call);
+        let (result, stack) = painted_calls(&mut call, CALLS);
         if let Err(error) = result {
             say!("cost {} {}: ERROR {}", entry.label(), kind.name(), error);
             self.ok = false;
@@ -345,6 +346,15 @@ unsafe extern "C" {
 /// Calls `call` once over a painted stack; returns its result and the bytes of stack it used.
 #[inline(never)]
 fn painted<R, F: FnMut() -> R>(call: &mut F) -> (R, usize) {
+    painted_calls(call, 1)
+}
+
+/// Calls `call` `calls` times (at least once) over one painted stack; returns the first
+/// result and the deepest any of the calls reached. A lazy sampler's path depends on the words
+/// drawn (only an overlap of brackets reaches the exact noise kernel), so one call can miss its
+/// deepest path; many calls with different words rarely do.
+#[inline(never)]
+fn painted_calls<R, F: FnMut() -> R>(call: &mut F, calls: u32) -> (R, usize) {
     let top = cortex_m::register::msp::read() as usize;
     let bottom = addr_of!(_stack_end) as usize;
     let mut word = bottom;
@@ -355,6 +365,9 @@ fn painted<R, F: FnMut() -> R>(call: &mut F) -> (R, usize) {
         word += 4;
     }
     let result = call_once(call);
+    for _ in 1..calls {
+        call_once(call);
+    }
     let mut lowest = bottom;
     // SAFETY: the same words, read back.
     while lowest < top && unsafe { read_volatile(lowest as *const u32) } == PAINT {
