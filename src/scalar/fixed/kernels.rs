@@ -144,13 +144,14 @@ const EXP_NEG_THIRTY_SECONDS: [u32; 23] = [
 
 /// Cores without a 32×32→64-bit multiply or a count-leading-zeros instruction: ARMv6-M
 /// (Cortex-M0, M0+, M1), recognised by its lack of 32-bit atomics. There the compiler calls
-/// `__aeabi_lmul` for every 64-bit product and `__clzsi2` for every leading-zero count; the
+/// `__aeabi_lmul` for every 64-bit product, `__clzsi2` for every leading-zero count and
+/// `__aeabi_llsl` for every 64-bit shift by a variable amount; the
 /// kernels use the inline equivalents below instead when optimised for speed ([`BY_PARTS`]),
 /// which give the same bits (their unit tests compare them with the native operations on the
 /// host).
 const ARMV6M: bool = cfg!(all(target_arch = "arm", not(target_has_atomic = "32")));
 
-/// Whether the products and leading-zero counts are expanded inline: on ARMv6-M when optimised
+/// Whether the products, leading-zero counts and shifts are expanded inline: on ARMv6-M when optimised
 /// for speed. Optimised for size (`cfg(gumbel_small)`) the library calls win (1,168 bytes less
 /// for Gumbel-max and Concrete together on the M0): `__aeabi_lmul` and `__clzsi2` are linked
 /// anyway, and each call is a few bytes.
@@ -228,6 +229,27 @@ pub(crate) fn leading_zeros_by_halving(x: u64) -> u32 {
         }
     }
     n
+}
+
+/// `x << s` for `s < 64`: with [`BY_PARTS`] in 32-bit halves, inline, instead of a call to
+/// `__aeabi_llsl`, whose frame would lie below the kernel's (the deepest of the exact
+/// Gumbel variate's chain).
+#[inline(always)]
+fn shl64(x: u64, s: u32) -> u64 {
+    if BY_PARTS { shl_by_parts(x, s) } else { x << s }
+}
+
+/// [`shl64`] from 32-bit shifts: below 32 the high half takes the low half's top `s` bits
+/// (shifted right in two steps, so that `s = 0` needs no shift by 32).
+#[inline(always)]
+pub(crate) fn shl_by_parts(x: u64, s: u32) -> u64 {
+    let (high, low) = ((x >> 32) as u32, x as u32);
+    let (high, low) = if s >= 32 {
+        (low << (s & 31), 0)
+    } else {
+        ((high << s) | ((low >> 1) >> (31 - s)), low << s)
+    };
+    (u64::from(high) << 32) | u64::from(low)
 }
 
 /// `⌊n / d⌋` for a quotient below 2^32 (`d > 0`, `n < d · 2^32`): on ARMv6-M by
@@ -325,7 +347,7 @@ pub(crate) fn ln_q32(x: u64) -> i64 {
     let n = 63 - zeros;
     // 32-bit mantissa with its top bit set: y = mantissa / 2^31 ∈ [1, 2), the top word of x
     // normalised. Truncating the bits of x below the mantissa costs less than 2^-31 relative.
-    let mantissa = ((x << zeros) >> 32) as u32;
+    let mantissa = (shl64(x, zeros) >> 32) as u32;
     n_ln2_q32(i64::from(n)) + ln_mantissa_q32(mantissa)
 }
 
@@ -374,12 +396,12 @@ fn exp_q32(raw: i32) -> u64 {
     let e_r = (mul64(i64::from(table), p) as u64 + (1 << 30)) >> 31;
     if k >= 0 {
         // k <= 16 for x <= 11.
-        e_r << k
+        shl64(e_r, k as u32)
     } else if k >= -32 {
         // e_r / 2^-k rounded, (e_r + 2^(-k-1)) >> -k, as the top word of e_r · 2^(32+k) + 2^31
         // (below 2^64 as e_r <= 2^32): no 64-bit right shift by a variable amount, which
         // ARMv6-M would call a library routine for.
-        ((e_r << (32 + k)) + (1 << 31)) >> 32
+        (shl64(e_r, (32 + k) as u32) + (1 << 31)) >> 32
     } else if k == -33 {
         (e_r + (1 << 32)) >> 33
     } else {
@@ -737,7 +759,7 @@ mod tests {
         edges.chain(sweep)
     }
 
-    /// The inline ARMv6-M products and leading-zero count are the native operations.
+    /// The inline ARMv6-M products, leading-zero count and shift are the native operations.
     #[test]
     fn armv6m_replacements_are_exact() {
         let all: Vec<u32> = words().collect();
@@ -757,6 +779,9 @@ mod tests {
             }
             let x = u64::from(a) << (a % 33) | u64::from(a >> 7);
             assert_eq!(leading_zeros_by_halving(x), x.leading_zeros(), "{x}");
+            for s in 0..64 {
+                assert_eq!(shl_by_parts(x, s), x << s, "{x} {s}");
+            }
         }
         for shift in 0..64 {
             let x = 1u64 << shift;
