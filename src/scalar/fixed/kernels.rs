@@ -358,12 +358,56 @@ fn ln_mantissa_q32(mantissa: u32) -> i64 {
     // y·r_i in Q63, within 2^-6 of one (so it fits a u64), then d = y·r_i - 1 in Q32.
     let product = wide(mantissa, RECIPROCAL[i]);
     let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
-    // ln(1 + d) = d(1 - d(1/2 - d(1/3 - d(1/4 - d/5)))) by Horner's rule, each step in Q32.
+    let series = if BY_PARTS {
+        ln_1p_q32_by_words(d as i32)
+    } else {
+        ln_1p_q32(d)
+    };
+    i64::from(LN_RECIPROCAL[i]) + series
+}
+
+/// `ln(1 + d)` in Q32 for the `d` of [`ln_mantissa_q32`] (`|y·r_i − 1| ≤ 2^-6`, so
+/// `|d| <= 2^26 + 1` in Q32 with its rounding): `d(1 - d(1/2 - d(1/3 - d(1/4 - d/5))))` by
+/// Horner's rule, each step in Q32.
+#[inline(always)]
+fn ln_1p_q32(d: i64) -> i64 {
     let mut a = ONE_Q32 / 4 - mul_q32(d, FIFTH_Q32);
     a = THIRD_Q32 - mul_q32(d, a);
     a = ONE_Q32 / 2 - mul_q32(d, a);
     a = ONE_Q32 - mul_q32(d, a);
-    i64::from(LN_RECIPROCAL[i]) + mul_q32(d, a)
+    mul_q32(d, a)
+}
+
+/// [`ln_1p_q32`] in 32-bit words, for [`BY_PARTS`]: the same integers at every step (a unit
+/// test compares the two at every `d`). With `|d| <= 2^26 + 1` every step's product rounds
+/// to below 2^27 in magnitude, so it is the high word of a 32×32 product; and every `a` but
+/// the last is positive and below 2^32. The last, `2^32 − m`, is not a word: `d·(2^32 − m)`
+/// rounds to `d + round(−d·m)`, `d·2^32` being a whole number of units. Half the registers
+/// of the 64-bit steps: the frame of the logarithm, which lies below the lazy argmax's when
+/// it computes an exact variate, is that much smaller.
+#[inline(always)]
+fn ln_1p_q32_by_words(d: i32) -> i64 {
+    let mut a = (1u32 << 30).wrapping_sub(mul_q32_by_words(d, FIFTH_Q32 as u32) as u32);
+    a = (THIRD_Q32 as u32).wrapping_sub(mul_q32_by_words(d, a) as u32);
+    a = (1u32 << 31).wrapping_sub(mul_q32_by_words(d, a) as u32);
+    let m = mul_q32_by_words(d, a);
+    // −d·m with an unsigned factor: the signs moved onto `d` (|d|, |m| < 2^31).
+    let last = if m > 0 {
+        mul_q32_by_words(-d, m as u32)
+    } else {
+        mul_q32_by_words(d, m.unsigned_abs())
+    };
+    i64::from(d) + i64::from(last)
+}
+
+/// [`mul_q32`] of a signed and an unsigned word whose rounded product fits an `i32`: the high
+/// word of the unsigned product of their bits, less `b` where `a`'s sign bit stood for
+/// `−2^32`, plus the rounding carry (the low word's top bit).
+#[inline(always)]
+fn mul_q32_by_words(a: i32, b: u32) -> i32 {
+    let product = wide_by_parts(a as u32, b);
+    let high = ((product >> 32) as u32).wrapping_sub(if a < 0 { b } else { 0 });
+    high.wrapping_add(product as u32 >> 31) as i32
 }
 
 /// `e^x` for an I16F16 `x` in `[-23, 11]`, as Q32 (`u64`, at most `2^48`). Relative error
@@ -787,6 +831,36 @@ mod tests {
             let x = 1u64 << shift;
             assert_eq!(leading_zeros_by_halving(x), x.leading_zeros());
             assert_eq!(leading_zeros_by_halving(x - 1), (x - 1).leading_zeros());
+        }
+    }
+
+    /// The largest `|d|` [`ln_mantissa_q32`] passes to [`ln_1p_q32`].
+    const LN_1P_D_MAX: i32 = (1 << 26) + 1;
+
+    /// The logarithm's series in 32-bit words is the 64-bit one at every `d` it can be given.
+    #[test]
+    fn ln_1p_by_words_is_the_64_bit_series() {
+        for d in -LN_1P_D_MAX..=LN_1P_D_MAX {
+            assert_eq!(ln_1p_q32_by_words(d), ln_1p_q32(i64::from(d)), "{d}");
+        }
+    }
+
+    /// Every mantissa gives a `d` within [`LN_1P_D_MAX`]: `d` is monotone in the mantissa
+    /// within each of the table's intervals, so its extremes are at their ends.
+    #[test]
+    fn ln_1p_d_stays_within_its_bound() {
+        for i in 0..32u32 {
+            let first = (1 << 31) | (i << 26);
+            for mantissa in [
+                first,
+                first + 1,
+                first | ((1 << 26) - 2),
+                first | ((1 << 26) - 1),
+            ] {
+                let product = wide(mantissa, RECIPROCAL[i as usize]);
+                let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
+                assert!(d.abs() <= i64::from(LN_1P_D_MAX), "{mantissa} {d}");
+            }
         }
     }
 
