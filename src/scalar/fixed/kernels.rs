@@ -744,18 +744,46 @@ pub(crate) fn exponential_from_word(word: u32) -> i32 {
 pub(crate) fn gumbel_from_word(word: u32) -> i32 {
     let (upper, j) = split_word(word);
     let ln_e = if upper && j < SERIES_LIMIT {
-        // t in Q40 (< 2^32, so its square fits a u64).
-        let t = (j << 7) as i64;
-        let t2 = (wide(t as u32, t as u32) >> 40) as i64;
-        let t3 = (wide(t2 as u32, t as u32) >> 40) as i64;
-        let series_q40 = t / 2 + mul_q32(t2, FIVE_TWENTY_FOURTHS_Q32) + t3 / 8;
-        ln_t_q32(j) + ((series_q40 + (1 << 7)) >> 8)
+        let series = if BY_PARTS {
+            ln_e_over_t_q32_by_words(j as u32)
+        } else {
+            ln_e_over_t_q32(j)
+        };
+        ln_t_q32(j) + series
     } else {
         // -ln U >= 2^-8 here (and <= 22.87): its logarithm from the Q32 value.
         let e = exponential_q32(upper, j).max(1) as u64;
         ln_q32(e) - n_ln2_q32(i64::from(Q))
     };
     round_q32_to_q16(-ln_e)
+}
+
+/// `ln(-ln(1 - t)/t)` in Q32 for `t = j · 2^-33`, `j <` [`SERIES_LIMIT`]: the series
+/// `t/2 + 5t²/24 + t³/8` of [`gumbel_from_word`], in Q40 and rounded to Q32.
+#[inline(always)]
+fn ln_e_over_t_q32(j: u64) -> i64 {
+    // t in Q40 (< 2^32, so its square fits a u64).
+    let t = (j << 7) as i64;
+    let t2 = (wide(t as u32, t as u32) >> 40) as i64;
+    let t3 = (wide(t2 as u32, t as u32) >> 40) as i64;
+    let series_q40 = t / 2 + mul_q32(t2, FIVE_TWENTY_FOURTHS_Q32) + t3 / 8;
+    (series_q40 + (1 << 7)) >> 8
+}
+
+/// [`ln_e_over_t_q32`] in 32-bit words, for [`BY_PARTS`]: the same integers (a unit test
+/// compares the two at every `j`). `t < 2^32`, `t² < 2^24` and `t³ < 2^16` in Q40, and the
+/// sum is below `2^31 + 2^23`: every value is a word. Out of line, a leaf beside the
+/// logarithm rather than above it: inlined, its spills set the frame of the Gumbel kernel
+/// (`noise::GumbelWord::value`, 40 bytes on the M0, 24 without them), which lies below the
+/// lazy argmax's and above the logarithm's.
+#[inline(never)]
+fn ln_e_over_t_q32_by_words(j: u32) -> i64 {
+    let t = j << 7;
+    let t2 = (wide(t, t) >> 40) as u32;
+    let t3 = (wide(t2, t) >> 40) as u32;
+    let product = mul_q32_by_words(t2 as i32, FIVE_TWENTY_FOURTHS_Q32 as u32) as u32;
+    let series_q40 = t / 2 + product + t3 / 8;
+    i64::from((series_q40 + (1 << 7)) >> 8)
 }
 
 /// Standard logistic noise `ln U - ln(1 - U)`, in `[-22.87, 22.87]`, exactly symmetric under
@@ -831,6 +859,18 @@ mod tests {
             let x = 1u64 << shift;
             assert_eq!(leading_zeros_by_halving(x), x.leading_zeros());
             assert_eq!(leading_zeros_by_halving(x - 1), (x - 1).leading_zeros());
+        }
+    }
+
+    /// The Gumbel kernel's series in 32-bit words is the 64-bit one at every `j` it is used at.
+    #[test]
+    fn series_by_words_is_the_64_bit_series() {
+        for j in 0..SERIES_LIMIT as u32 {
+            assert_eq!(
+                ln_e_over_t_q32_by_words(j),
+                ln_e_over_t_q32(u64::from(j)),
+                "{j}"
+            );
         }
     }
 
