@@ -138,7 +138,22 @@ fn fill_words<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
 /// The drawing rule itself: `count` words, one per logit, in index order.
 #[inline]
 fn words<R: Rng + ?Sized>(rng: &mut R, count: usize) -> impl Iterator<Item = u32> + '_ {
-    (0..count).map(|_| rng.next_u32())
+    words_drawn::<R, false>(rng, count)
+}
+
+/// [`words`], each drawn by a call to [`next_word`] if `BY_CALL`.
+#[inline]
+fn words_drawn<R: Rng + ?Sized, const BY_CALL: bool>(
+    rng: &mut R,
+    count: usize,
+) -> impl Iterator<Item = u32> + '_ {
+    (0..count).map(|_| {
+        if BY_CALL {
+            next_word(rng)
+        } else {
+            rng.next_u32()
+        }
+    })
 }
 
 /// A drawn word whose Gumbel variate has not been computed yet: the lazy Gumbel-max reads its
@@ -194,13 +209,7 @@ pub(crate) fn lazy_gumbel_words<R: Rng + ?Sized>(
     rng: &mut R,
     count: usize,
 ) -> impl Iterator<Item = GumbelWord> + '_ {
-    (0..count).map(|_| {
-        GumbelWord(if DRAWN_BY_CALL {
-            next_word(rng)
-        } else {
-            rng.next_u32()
-        })
-    })
+    words_drawn::<R, DRAWN_BY_CALL>(rng, count).map(GumbelWord)
 }
 
 /// Whether the lazy Gumbel-max draws its words by a call: on ARMv6-M (Cortex-M0, M0+; no
