@@ -213,14 +213,14 @@ pub(crate) fn lazy_gumbel_words<R: Rng + ?Sized>(
     words_drawn::<R, DRAWN_BY_CALL>(rng, count).map(GumbelWord)
 }
 
-/// Whether the lazy Gumbel-max draws its words by a call: on ARMv6-M (Cortex-M0, M0+; no
+/// Whether [`lazy_gumbel_words`] draws each word by a call: on ARMv6-M (Cortex-M0, M0+; no
 /// 32-bit atomics) optimised for speed. Inlined, a generator's state (four words for
 /// xoshiro128++) holds registers through the whole loop, and with 8 low registers the loop
-/// spills: its frame, which lies above the exact variate's kernel, was 24 bytes deeper (96
-/// against 72 for fixed-point Gumbel-max on the M0, 144 against 120 for `f32`), for about 18
-/// instructions per word less. The `f32` Concrete sampler's peak is 16 bytes lower so (300
-/// against 284 at K = 16), and no slower; the fixed-point one's is not lower (another part
-/// of its frame sets it), for 0.6% more instructions (a copy of the loop for each scalar
+/// spills: the lazy Gumbel-max's frame, which lies above the exact variate's kernel, is 24
+/// bytes deeper (96 against 72 for fixed point on the M0, 144 against 120 for `f32`), for
+/// about 18 instructions per word less. The `f32` Concrete sampler's peak is 16 bytes lower
+/// by a call (284 against 300 at K = 16), and no slower; the fixed-point one's is not lower
+/// (another part of its frame sets it), for 0.6% more instructions (a loop for each scalar
 /// would change how the sampler is inlined, and the `f32` one's peak with it).
 const DRAWN_BY_CALL: bool = cfg!(all(
     target_arch = "arm",

@@ -145,16 +145,15 @@ const EXP_NEG_THIRTY_SECONDS: [u32; 23] = [
 /// Cores without a 32×32→64-bit multiply or a count-leading-zeros instruction: ARMv6-M
 /// (Cortex-M0, M0+, M1), recognised by its lack of 32-bit atomics. There the compiler calls
 /// `__aeabi_lmul` for every 64-bit product, `__clzsi2` for every leading-zero count and
-/// `__aeabi_llsl` for every 64-bit shift by a variable amount; the
-/// kernels use the inline equivalents below instead when optimised for speed ([`BY_PARTS`]),
-/// which give the same bits (their unit tests compare them with the native operations on the
-/// host).
+/// `__aeabi_llsl` for every 64-bit shift by a variable amount; the kernels use the inline
+/// equivalents below instead when optimised for speed ([`BY_PARTS`]), which give the same
+/// bits (their unit tests compare them with the native operations on the host).
 const ARMV6M: bool = cfg!(all(target_arch = "arm", not(target_has_atomic = "32")));
 
-/// Whether the products, leading-zero counts and shifts are expanded inline: on ARMv6-M when optimised
-/// for speed. Optimised for size (`cfg(gumbel_small)`) the library calls win (1,168 bytes less
-/// for Gumbel-max and Concrete together on the M0): `__aeabi_lmul` and `__clzsi2` are linked
-/// anyway, and each call is a few bytes.
+/// Whether the products, leading-zero counts and shifts are expanded inline: on ARMv6-M when
+/// optimised for speed. Optimised for size (`cfg(gumbel_small)`) the library calls win (1,168
+/// bytes less for Gumbel-max and Concrete together on the M0): `__aeabi_lmul` and `__clzsi2`
+/// are linked anyway, and each call is a few bytes.
 const BY_PARTS: bool = ARMV6M && !cfg!(gumbel_small);
 
 /// The low 64 bits of `a · b` (`wrapping_mul`): with [`BY_PARTS`] one 32×32→64 product and
