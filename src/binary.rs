@@ -75,7 +75,11 @@ pub(crate) fn logit_from_noise_unchecked<S: Scalar>(
     temperature: Temperature<S>,
 ) -> S {
     let sum = logit + noise;
-    let y = (sum / temperature.get()).max(S::LOWEST).min(S::MAX);
+    // In the binary sampler's deepest frame: the division that adds the least below it.
+    let y = sum
+        .div_shallow(temperature.get())
+        .max(S::LOWEST)
+        .min(S::MAX);
     let smallest = S::from_bits(1);
     if y == S::ZERO && sum > S::ZERO {
         smallest

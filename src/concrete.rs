@@ -144,7 +144,7 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
         return softmax_in_place::<S, ARGMAX>(support, temperature, buf, log_space);
     }
     let count = buf.len();
-    let slots = buf.iter_mut().zip(noise::gumbel_words(rng, count));
+    let slots = buf.iter_mut().zip(noise::lazy_gumbel_words(rng, count));
     let tempered = perturb::<S, _, ARGMAX>(support, temperature, slots);
     normalise_support(support, &tempered, buf, log_space)
 }

@@ -246,6 +246,9 @@ pub(crate) mod sealed {
         /// `self / d`, bit for bit, for `d` prepared by [`divisor`](Self::divisor): the
         /// Concrete sampler and its VJP divide by the same temperature `K` times.
         fn div_by(self, d: Self::Divisor) -> Self;
+        /// `self / d`, bit for bit, by the division that takes the least stack below the
+        /// caller's frame (fixed point on ARMv6-M: no 64-bit library division).
+        fn div_shallow(self, d: Self) -> Self;
     }
 }
 
@@ -389,7 +392,8 @@ pub(crate) fn softplus<S: Scalar>(x: S) -> S {
 /// The logistic sigmoid `1 / (1 + e^-x)`, computed from `e^-|x|` so it never overflows.
 pub(crate) fn sigmoid<S: Scalar>(x: S) -> S {
     let e = (-x.abs()).exp();
-    let r = S::ONE / (S::ONE + e);
+    // In the binary Concrete sampler's deepest frame: the division that adds the least below it.
+    let r = S::ONE.div_shallow(S::ONE + e);
     if x >= S::ZERO { r } else { e * r }
 }
 

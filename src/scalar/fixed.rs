@@ -278,6 +278,10 @@ impl Sealed for Fixed {
     fn div_by(self, d: kernels::Divisor) -> Self {
         Self::from_bits(kernels::div_by(self.bits(), d))
     }
+    #[inline(always)]
+    fn div_shallow(self, d: Self) -> Self {
+        Self::from_bits(kernels::div_shallow(self.bits(), d.bits()))
+    }
 }
 
 impl Scalar for Fixed {

@@ -403,6 +403,10 @@ impl Sealed for f32 {
     fn div_by(self, d: f32) -> f32 {
         self / d
     }
+    #[inline(always)]
+    fn div_shallow(self, d: f32) -> f32 {
+        self / d
+    }
 }
 
 impl Scalar for f32 {

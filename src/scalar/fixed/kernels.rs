@@ -144,16 +144,16 @@ const EXP_NEG_THIRTY_SECONDS: [u32; 23] = [
 
 /// Cores without a 32×32→64-bit multiply or a count-leading-zeros instruction: ARMv6-M
 /// (Cortex-M0, M0+, M1), recognised by its lack of 32-bit atomics. There the compiler calls
-/// `__aeabi_lmul` for every 64-bit product and `__clzsi2` for every leading-zero count; the
-/// kernels use the inline equivalents below instead when optimised for speed ([`BY_PARTS`]),
-/// which give the same bits (their unit tests compare them with the native operations on the
-/// host).
+/// `__aeabi_lmul` for every 64-bit product, `__clzsi2` for every leading-zero count and
+/// `__aeabi_llsl` for every 64-bit shift by a variable amount; the kernels use the inline
+/// equivalents below instead when optimised for speed ([`BY_PARTS`]), which give the same
+/// bits (their unit tests compare them with the native operations on the host).
 const ARMV6M: bool = cfg!(all(target_arch = "arm", not(target_has_atomic = "32")));
 
-/// Whether the products and leading-zero counts are expanded inline: on ARMv6-M when optimised
-/// for speed. Optimised for size (`cfg(gumbel_small)`) the library calls win (1,168 bytes less
-/// for Gumbel-max and Concrete together on the M0): `__aeabi_lmul` and `__clzsi2` are linked
-/// anyway, and each call is a few bytes.
+/// Whether the products, leading-zero counts and shifts are expanded inline: on ARMv6-M when
+/// optimised for speed. Optimised for size (`cfg(gumbel_small)`) the library calls win (1,168
+/// bytes less for Gumbel-max and Concrete together on the M0): `__aeabi_lmul` and `__clzsi2`
+/// are linked anyway, and each call is a few bytes.
 const BY_PARTS: bool = ARMV6M && !cfg!(gumbel_small);
 
 /// The low 64 bits of `a · b` (`wrapping_mul`): with [`BY_PARTS`] one 32×32→64 product and
@@ -228,6 +228,27 @@ pub(crate) fn leading_zeros_by_halving(x: u64) -> u32 {
         }
     }
     n
+}
+
+/// `x << s` for `s < 64`: with [`BY_PARTS`] in 32-bit halves, inline, instead of a call to
+/// `__aeabi_llsl`, whose frame would lie below the kernel's (the deepest of the exact
+/// Gumbel variate's chain).
+#[inline(always)]
+fn shl64(x: u64, s: u32) -> u64 {
+    if BY_PARTS { shl_by_parts(x, s) } else { x << s }
+}
+
+/// [`shl64`] from 32-bit shifts: below 32 the high half takes the low half's top `s` bits
+/// (shifted right in two steps, so that `s = 0` needs no shift by 32).
+#[inline(always)]
+pub(crate) fn shl_by_parts(x: u64, s: u32) -> u64 {
+    let (high, low) = ((x >> 32) as u32, x as u32);
+    let (high, low) = if s >= 32 {
+        (low << (s & 31), 0)
+    } else {
+        ((high << s) | ((low >> 1) >> (31 - s)), low << s)
+    };
+    (u64::from(high) << 32) | u64::from(low)
 }
 
 /// `⌊n / d⌋` for a quotient below 2^32 (`d > 0`, `n < d · 2^32`): on ARMv6-M by
@@ -325,7 +346,7 @@ pub(crate) fn ln_q32(x: u64) -> i64 {
     let n = 63 - zeros;
     // 32-bit mantissa with its top bit set: y = mantissa / 2^31 ∈ [1, 2), the top word of x
     // normalised. Truncating the bits of x below the mantissa costs less than 2^-31 relative.
-    let mantissa = ((x << zeros) >> 32) as u32;
+    let mantissa = (shl64(x, zeros) >> 32) as u32;
     n_ln2_q32(i64::from(n)) + ln_mantissa_q32(mantissa)
 }
 
@@ -336,12 +357,56 @@ fn ln_mantissa_q32(mantissa: u32) -> i64 {
     // y·r_i in Q63, within 2^-6 of one (so it fits a u64), then d = y·r_i - 1 in Q32.
     let product = wide(mantissa, RECIPROCAL[i]);
     let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
-    // ln(1 + d) = d(1 - d(1/2 - d(1/3 - d(1/4 - d/5)))) by Horner's rule, each step in Q32.
+    let series = if BY_PARTS {
+        ln_1p_q32_by_words(d as i32)
+    } else {
+        ln_1p_q32(d)
+    };
+    i64::from(LN_RECIPROCAL[i]) + series
+}
+
+/// `ln(1 + d)` in Q32 for the `d` of [`ln_mantissa_q32`] (`|y·r_i − 1| ≤ 2^-6`, so
+/// `|d| <= 2^26 + 1` in Q32 with its rounding): `d(1 - d(1/2 - d(1/3 - d(1/4 - d/5))))` by
+/// Horner's rule, each step in Q32.
+#[inline(always)]
+fn ln_1p_q32(d: i64) -> i64 {
     let mut a = ONE_Q32 / 4 - mul_q32(d, FIFTH_Q32);
     a = THIRD_Q32 - mul_q32(d, a);
     a = ONE_Q32 / 2 - mul_q32(d, a);
     a = ONE_Q32 - mul_q32(d, a);
-    i64::from(LN_RECIPROCAL[i]) + mul_q32(d, a)
+    mul_q32(d, a)
+}
+
+/// [`ln_1p_q32`] in 32-bit words, for [`BY_PARTS`]: the same integers at every step (a unit
+/// test compares the two at every `d`). With `|d| <= 2^26 + 1` every step's product rounds
+/// to below 2^27 in magnitude, so it is the high word of a 32×32 product; and every `a` but
+/// the last is positive and below 2^32. The last, `2^32 − m`, is not a word: `d·(2^32 − m)`
+/// rounds to `d + round(−d·m)`, `d·2^32` being a whole number of units. Half the registers
+/// of the 64-bit steps: the frame of the logarithm, which lies below the lazy argmax's when
+/// it computes an exact variate, is that much smaller.
+#[inline(always)]
+fn ln_1p_q32_by_words(d: i32) -> i64 {
+    let mut a = (1u32 << 30).wrapping_sub(mul_q32_by_words(d, FIFTH_Q32 as u32) as u32);
+    a = (THIRD_Q32 as u32).wrapping_sub(mul_q32_by_words(d, a) as u32);
+    a = (1u32 << 31).wrapping_sub(mul_q32_by_words(d, a) as u32);
+    let m = mul_q32_by_words(d, a);
+    // −d·m with an unsigned factor: the signs moved onto `d` (|d|, |m| < 2^31).
+    let last = if m > 0 {
+        mul_q32_by_words(-d, m as u32)
+    } else {
+        mul_q32_by_words(d, m.unsigned_abs())
+    };
+    i64::from(d) + i64::from(last)
+}
+
+/// [`mul_q32`] of a signed and an unsigned word whose rounded product fits an `i32`: the high
+/// word of the unsigned product of their bits, less `b` where `a`'s sign bit stood for
+/// `−2^32`, plus the rounding carry (the low word's top bit).
+#[inline(always)]
+fn mul_q32_by_words(a: i32, b: u32) -> i32 {
+    let product = wide_by_parts(a as u32, b);
+    let high = ((product >> 32) as u32).wrapping_sub(if a < 0 { b } else { 0 });
+    high.wrapping_add(product as u32 >> 31) as i32
 }
 
 /// `e^x` for an I16F16 `x` in `[-23, 11]`, as Q32 (`u64`, at most `2^48`). Relative error
@@ -374,12 +439,12 @@ fn exp_q32(raw: i32) -> u64 {
     let e_r = (mul64(i64::from(table), p) as u64 + (1 << 30)) >> 31;
     if k >= 0 {
         // k <= 16 for x <= 11.
-        e_r << k
+        shl64(e_r, k as u32)
     } else if k >= -32 {
         // e_r / 2^-k rounded, (e_r + 2^(-k-1)) >> -k, as the top word of e_r · 2^(32+k) + 2^31
         // (below 2^64 as e_r <= 2^32): no 64-bit right shift by a variable amount, which
         // ARMv6-M would call a library routine for.
-        ((e_r << (32 + k)) + (1 << 31)) >> 32
+        (shl64(e_r, (32 + k) as u32) + (1 << 31)) >> 32
     } else if k == -33 {
         (e_r + (1 << 32)) >> 33
     } else {
@@ -525,6 +590,40 @@ pub(crate) fn mul(a: i32, b: i32) -> i32 {
 /// by zero saturates by the sign of `a` (0 / 0 is 0).
 #[inline]
 pub(crate) fn div(a: i32, b: i32) -> i32 {
+    div_rounded(a, b, |n, d| n / d)
+}
+
+/// [`div`], bit for bit, without the compiler's 64-bit division where that is a chain of
+/// library calls ([`BY_PARTS`]: on the M0 `__aeabi_uldivmod` and the three frames below it
+/// take 160 bytes of stack, below the caller's): there by [`div_to_u32_by_digits`], whose
+/// 32-bit divisions are one shallow library call each. For the divisions in the binary
+/// Concrete sampler's deepest frame (by λ, and the sigmoid's reciprocal), not for [`div`]
+/// itself, which the learner runs many times and which is faster by the library (measured on
+/// the M0: 9% more instructions per step of the bandit learner by digits).
+#[inline]
+pub(crate) fn div_shallow(a: i32, b: i32) -> i32 {
+    if BY_PARTS {
+        div_rounded(a, b, saturating_quotient_by_digits)
+    } else {
+        div(a, b)
+    }
+}
+
+/// `⌊n / d⌋` for `0 < d <= 2^31`, or `u32::MAX` where the quotient is larger (every quotient
+/// from 2^31 on saturates [`div`] alike), by [`div_to_u32_by_digits`].
+#[inline(always)]
+fn saturating_quotient_by_digits(n: u64, d: u64) -> u64 {
+    if n >> 32 >= d {
+        u64::from(u32::MAX)
+    } else {
+        u64::from(div_to_u32_by_digits(n, d))
+    }
+}
+
+/// The body of [`div`], with the quotient `⌊n / d⌋` of the rounded numerator and the
+/// divisor's magnitude given by `quotient` (exact below 2^31; at least 2^31 above).
+#[inline(always)]
+fn div_rounded(a: i32, b: i32, quotient: impl FnOnce(u64, u64) -> u64) -> i32 {
     if b == 0 {
         return match a {
             0 => 0,
@@ -535,7 +634,7 @@ pub(crate) fn div(a: i32, b: i32) -> i32 {
     let negative = (a < 0) != (b < 0);
     let numerator = u64::from(a.unsigned_abs()) << 16;
     let denominator = u64::from(b.unsigned_abs());
-    let magnitude = (numerator + denominator / 2) / denominator;
+    let magnitude = quotient(numerator + denominator / 2, denominator);
     let signed = if negative {
         -(magnitude as i64)
     } else {
@@ -678,18 +777,46 @@ pub(crate) fn exponential_from_word(word: u32) -> i32 {
 pub(crate) fn gumbel_from_word(word: u32) -> i32 {
     let (upper, j) = split_word(word);
     let ln_e = if upper && j < SERIES_LIMIT {
-        // t in Q40 (< 2^32, so its square fits a u64).
-        let t = (j << 7) as i64;
-        let t2 = (wide(t as u32, t as u32) >> 40) as i64;
-        let t3 = (wide(t2 as u32, t as u32) >> 40) as i64;
-        let series_q40 = t / 2 + mul_q32(t2, FIVE_TWENTY_FOURTHS_Q32) + t3 / 8;
-        ln_t_q32(j) + ((series_q40 + (1 << 7)) >> 8)
+        let series = if BY_PARTS {
+            ln_e_over_t_q32_by_words(j as u32)
+        } else {
+            ln_e_over_t_q32(j)
+        };
+        ln_t_q32(j) + series
     } else {
         // -ln U >= 2^-8 here (and <= 22.87): its logarithm from the Q32 value.
         let e = exponential_q32(upper, j).max(1) as u64;
         ln_q32(e) - n_ln2_q32(i64::from(Q))
     };
     round_q32_to_q16(-ln_e)
+}
+
+/// `ln(-ln(1 - t)/t)` in Q32 for `t = j · 2^-33`, `j <` [`SERIES_LIMIT`]: the series
+/// `t/2 + 5t²/24 + t³/8` of [`gumbel_from_word`], in Q40 and rounded to Q32.
+#[inline(always)]
+fn ln_e_over_t_q32(j: u64) -> i64 {
+    // t in Q40 (< 2^32, so its square fits a u64).
+    let t = (j << 7) as i64;
+    let t2 = (wide(t as u32, t as u32) >> 40) as i64;
+    let t3 = (wide(t2 as u32, t as u32) >> 40) as i64;
+    let series_q40 = t / 2 + mul_q32(t2, FIVE_TWENTY_FOURTHS_Q32) + t3 / 8;
+    (series_q40 + (1 << 7)) >> 8
+}
+
+/// [`ln_e_over_t_q32`] in 32-bit words, for [`BY_PARTS`]: the same integers (a unit test
+/// compares the two at every `j`). `t < 2^32`, `t² < 2^24` and `t³ < 2^16` in Q40, and the
+/// sum is below `2^31 + 2^23`: every value is a word. Out of line, a leaf beside the
+/// logarithm rather than above it: inlined, its spills set the frame of the Gumbel kernel
+/// (`noise::GumbelWord::value`, 40 bytes on the M0, 24 without them), which lies below the
+/// lazy argmax's and above the logarithm's.
+#[inline(never)]
+fn ln_e_over_t_q32_by_words(j: u32) -> i64 {
+    let t = j << 7;
+    let t2 = (wide(t, t) >> 40) as u32;
+    let t3 = (wide(t2, t) >> 40) as u32;
+    let product = mul_q32_by_words(t2 as i32, FIVE_TWENTY_FOURTHS_Q32 as u32) as u32;
+    let series_q40 = t / 2 + product + t3 / 8;
+    i64::from((series_q40 + (1 << 7)) >> 8)
 }
 
 /// Standard logistic noise `ln U - ln(1 - U)`, in `[-22.87, 22.87]`, exactly symmetric under
@@ -737,7 +864,7 @@ mod tests {
         edges.chain(sweep)
     }
 
-    /// The inline ARMv6-M products and leading-zero count are the native operations.
+    /// The inline ARMv6-M products, leading-zero count and shift are the native operations.
     #[test]
     fn armv6m_replacements_are_exact() {
         let all: Vec<u32> = words().collect();
@@ -757,11 +884,78 @@ mod tests {
             }
             let x = u64::from(a) << (a % 33) | u64::from(a >> 7);
             assert_eq!(leading_zeros_by_halving(x), x.leading_zeros(), "{x}");
+            for s in 0..64 {
+                assert_eq!(shl_by_parts(x, s), x << s, "{x} {s}");
+            }
         }
         for shift in 0..64 {
             let x = 1u64 << shift;
             assert_eq!(leading_zeros_by_halving(x), x.leading_zeros());
             assert_eq!(leading_zeros_by_halving(x - 1), (x - 1).leading_zeros());
+        }
+    }
+
+    /// [`div_shallow`]'s quotient saturates exactly where the native one reaches 2^31, and
+    /// the two divisions agree.
+    #[test]
+    fn saturating_quotient_is_the_native_one_below_2_pow_31() {
+        let all: Vec<u32> = words().collect();
+        for (i, &b) in all.iter().enumerate() {
+            let d = u64::from((b >> (1 + i % 2)).max(1));
+            for &a in all.iter().skip(i % 89).step_by(499).take(500) {
+                let n = (u64::from(a >> 1) << 16) + d / 2;
+                let native = n / d;
+                let digits = saturating_quotient_by_digits(n, d);
+                if native < 1 << 31 {
+                    assert_eq!(digits, native, "{n} / {d}");
+                } else {
+                    assert!(digits >= 1 << 31, "{n} / {d}");
+                }
+                let (a, b) = (a as i32, b as i32);
+                assert_eq!(div_rounded(a, b, saturating_quotient_by_digits), div(a, b));
+            }
+        }
+    }
+
+    /// The Gumbel kernel's series in 32-bit words is the 64-bit one at every `j` it is used at.
+    #[test]
+    fn series_by_words_is_the_64_bit_series() {
+        for j in 0..SERIES_LIMIT as u32 {
+            assert_eq!(
+                ln_e_over_t_q32_by_words(j),
+                ln_e_over_t_q32(u64::from(j)),
+                "{j}"
+            );
+        }
+    }
+
+    /// The largest `|d|` [`ln_mantissa_q32`] passes to [`ln_1p_q32`].
+    const LN_1P_D_MAX: i32 = (1 << 26) + 1;
+
+    /// The logarithm's series in 32-bit words is the 64-bit one at every `d` it can be given.
+    #[test]
+    fn ln_1p_by_words_is_the_64_bit_series() {
+        for d in -LN_1P_D_MAX..=LN_1P_D_MAX {
+            assert_eq!(ln_1p_q32_by_words(d), ln_1p_q32(i64::from(d)), "{d}");
+        }
+    }
+
+    /// Every mantissa gives a `d` within [`LN_1P_D_MAX`]: `d` is monotone in the mantissa
+    /// within each of the table's intervals, so its extremes are at their ends.
+    #[test]
+    fn ln_1p_d_stays_within_its_bound() {
+        for i in 0..32u32 {
+            let first = (1 << 31) | (i << 26);
+            for mantissa in [
+                first,
+                first + 1,
+                first | ((1 << 26) - 2),
+                first | ((1 << 26) - 1),
+            ] {
+                let product = wide(mantissa, RECIPROCAL[i as usize]);
+                let d = (product.wrapping_sub(1 << 63) as i64 + (1 << 30)) >> 31;
+                assert!(d.abs() <= i64::from(LN_1P_D_MAX), "{mantissa} {d}");
+            }
         }
     }
 
