@@ -163,6 +163,19 @@ impl<S: Scalar> Leader<S> {
         }
     }
 
+    /// A leader whose perturbed value is known: its effective logit and word are then never
+    /// read again ([`value`](Self::value) returns the bounds), so they need not be kept.
+    #[inline(always)]
+    fn exact(index: usize, value: S) -> Self {
+        Self {
+            index,
+            effective: value,
+            word: GumbelWord::from_bits(0),
+            least: value,
+            greatest: value,
+        }
+    }
+
     /// The perturbed value itself, computed on first use (not at all when the bracket pins it).
     #[inline]
     fn value(&mut self) -> S {
@@ -213,6 +226,19 @@ fn lazy_argmax_from<S: Scalar>(
             };
             continue;
         }
+        if S::OVERLAP_OUT_OF_LINE {
+            let (wins, value) = decide_overlap(
+                leader.effective,
+                leader.word,
+                leader.least,
+                leader.greatest,
+                effective,
+                word,
+            );
+            let index = if wins { index } else { leader.index };
+            leader = Leader::exact(index, value);
+            continue;
+        }
         let value = effective + word.value::<S>();
         if value > leader.value() {
             leader = Leader {
@@ -225,6 +251,35 @@ fn lazy_argmax_from<S: Scalar>(
         }
     }
     leader.index
+}
+
+/// An overlap of brackets in [`lazy_argmax_from`], decided by the exact values: whether the
+/// challenger (`effective`, `word`) beats the leader (its effective logit, word and bounds),
+/// and the winner's value. The same comparisons as the loop's own, in a frame of its own
+/// ([`OVERLAP_OUT_OF_LINE`](crate::scalar::sealed::Sealed::OVERLAP_OUT_OF_LINE)): called, the
+/// loop keeps no bound of the leader's across the call, only the shift; and the two kernels
+/// are inlined here, so that no frame lies below this one.
+#[inline(never)]
+fn decide_overlap<S: Scalar>(
+    leader_effective: S,
+    leader_word: GumbelWord,
+    leader_least: S,
+    leader_greatest: S,
+    effective: S,
+    word: GumbelWord,
+) -> (bool, S) {
+    // Equal bounds are the leader's value (see `Leader::value`).
+    let leader = if leader_least != leader_greatest {
+        leader_effective + leader_word.value_inline::<S>()
+    } else {
+        leader_least
+    };
+    let value = effective + word.value_inline::<S>();
+    if value > leader {
+        (true, value)
+    } else {
+        (false, leader)
+    }
 }
 
 /// The lazy Gumbel-max of [`lazy_argmax`] over plain logits, for a host with vector units
