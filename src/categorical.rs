@@ -46,7 +46,7 @@
 use rand_core::Rng;
 
 use crate::noise::{self, GumbelWord};
-use crate::validate::{Support, finite, support};
+use crate::validate::{Support, exact_support, finite, finite_support, support};
 use crate::{Error, Scalar};
 
 /// Draws an index with probability `softmax(logits)`; `-inf` logits are masked.
@@ -60,8 +60,29 @@ use crate::{Error, Scalar};
 /// # Ok::<(), gumbel::Error>(())
 /// ```
 pub fn sample<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
+    if S::EXACT_SAMPLE_TAIL_CALLED {
+        let Some(support) = finite_support(logits)? else {
+            return sample_exact(rng, logits);
+        };
+        return Ok(sample_from_support(&support, rng));
+    }
     let support = support(logits, None)?;
     Ok(sample_from_support(&support, rng))
+}
+
+/// [`sample`] of logits its cheap pass of validation does not settle (a non-finite logit, or
+/// an `f32` sum that overflows): out of line and last, so that [`sample`] reaches it by a tail
+/// call and its own frame holds neither the exact support nor the general loop
+/// ([`EXACT_SAMPLE_TAIL_CALLED`](crate::scalar::sealed::Sealed::EXACT_SAMPLE_TAIL_CALLED)).
+/// The general loop alone, here in this frame: it gives the tight loop's values and decisions
+/// on a plain support too.
+#[cold]
+#[inline(never)]
+fn sample_exact<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
+    let support = exact_support(logits, None)?;
+    let words = noise::gumbel_words(rng, support.len());
+    let effective = (0..support.len()).map(|k| support.effective(k));
+    Ok(lazy_argmax(effective.zip(words)))
 }
 
 /// Like [`sample`], with an explicit mask: action `k` can be drawn only if `allowed[k]`.

@@ -232,6 +232,7 @@ impl Sealed for Fixed {
     const FUSED_NOISE: bool = true;
     const SOFT_FLOAT: bool = false;
     const OVERLAP_OUT_OF_LINE: bool = false;
+    const EXACT_SAMPLE_TAIL_CALLED: bool = false;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {
