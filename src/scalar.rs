@@ -191,9 +191,9 @@ pub(crate) mod sealed {
         /// running the general loop there: its frame then holds the cheap pass and the plain
         /// lazy loop alone. Peak stack of `categorical::sample` (measured on `f32`, with
         /// [`OVERLAP_OUT_OF_LINE`](Self::OVERLAP_OUT_OF_LINE) where it applies): 184 to 104
-        /// bytes on the M4F, 184 to 120 on the M33, in a few instructions fewer per call.
-        /// Not measured without an FPU nor in fixed point, and not optimised for size (where
-        /// validation is one shared function).
+        /// bytes on the M4F, 184 to 120 on the M33, 232 to 192 on the M3, in a few
+        /// instructions fewer per call. Not measured on the M0 nor in fixed point, and not
+        /// optimised for size (where validation is one shared function).
         const EXACT_SAMPLE_TAIL_CALLED: bool;
         /// `true` when every arithmetic operation is a library call: `f32` on a core without
         /// an FPU (the M0 and M3 here).
