@@ -46,7 +46,7 @@
 use rand_core::Rng;
 
 use crate::noise::{self, GumbelWord};
-use crate::validate::{Support, finite, support};
+use crate::validate::{Support, exact_support, finite, finite_support, support};
 use crate::{Error, Scalar};
 
 /// Draws an index with probability `softmax(logits)`; `-inf` logits are masked.
@@ -60,8 +60,29 @@ use crate::{Error, Scalar};
 /// # Ok::<(), gumbel::Error>(())
 /// ```
 pub fn sample<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
+    if S::EXACT_SAMPLE_TAIL_CALLED {
+        let Some(support) = finite_support(logits)? else {
+            return sample_exact(rng, logits);
+        };
+        return Ok(sample_from_support(&support, rng));
+    }
     let support = support(logits, None)?;
     Ok(sample_from_support(&support, rng))
+}
+
+/// [`sample`] of logits its cheap pass of validation does not settle (a non-finite logit, or
+/// an `f32` sum that overflows): out of line and last, so that [`sample`] reaches it by a tail
+/// call and its own frame holds neither the exact support nor the general loop
+/// ([`EXACT_SAMPLE_TAIL_CALLED`](crate::scalar::sealed::Sealed::EXACT_SAMPLE_TAIL_CALLED)).
+/// The general loop alone, here in this frame: it gives the tight loop's values and decisions
+/// on a plain support too.
+#[cold]
+#[inline(never)]
+fn sample_exact<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
+    let support = exact_support(logits, None)?;
+    let words = noise::gumbel_words(rng, support.len());
+    let effective = (0..support.len()).map(|k| support.effective(k));
+    Ok(lazy_argmax(effective.zip(words)))
 }
 
 /// Like [`sample`], with an explicit mask: action `k` can be drawn only if `allowed[k]`.
@@ -163,6 +184,19 @@ impl<S: Scalar> Leader<S> {
         }
     }
 
+    /// A leader whose perturbed value is known: its effective logit and word are then never
+    /// read again ([`value`](Self::value) returns the bounds), so they need not be kept.
+    #[inline(always)]
+    fn exact(index: usize, value: S) -> Self {
+        Self {
+            index,
+            effective: value,
+            word: GumbelWord::from_bits(0),
+            least: value,
+            greatest: value,
+        }
+    }
+
     /// The perturbed value itself, computed on first use (not at all when the bracket pins it).
     #[inline]
     fn value(&mut self) -> S {
@@ -213,6 +247,19 @@ fn lazy_argmax_from<S: Scalar>(
             };
             continue;
         }
+        if S::OVERLAP_OUT_OF_LINE {
+            let (wins, value) = decide_overlap(
+                leader.effective,
+                leader.word,
+                leader.least,
+                leader.greatest,
+                effective,
+                word,
+            );
+            let index = if wins { index } else { leader.index };
+            leader = Leader::exact(index, value);
+            continue;
+        }
         let value = effective + word.value::<S>();
         if value > leader.value() {
             leader = Leader {
@@ -225,6 +272,35 @@ fn lazy_argmax_from<S: Scalar>(
         }
     }
     leader.index
+}
+
+/// An overlap of brackets in [`lazy_argmax_from`], decided by the exact values: whether the
+/// challenger (`effective`, `word`) beats the leader (its effective logit, word and bounds),
+/// and the winner's value. The same comparisons as the loop's own, in a frame of its own
+/// ([`OVERLAP_OUT_OF_LINE`](crate::scalar::sealed::Sealed::OVERLAP_OUT_OF_LINE)): called, the
+/// loop keeps no bound of the leader's across the call, only the shift; and the two kernels
+/// are inlined here, so that no frame lies below this one.
+#[inline(never)]
+fn decide_overlap<S: Scalar>(
+    leader_effective: S,
+    leader_word: GumbelWord,
+    leader_least: S,
+    leader_greatest: S,
+    effective: S,
+    word: GumbelWord,
+) -> (bool, S) {
+    // Equal bounds are the leader's value (see `Leader::value`).
+    let leader = if leader_least != leader_greatest {
+        leader_effective + leader_word.value_inline::<S>()
+    } else {
+        leader_least
+    };
+    let value = effective + word.value_inline::<S>();
+    if value > leader {
+        (true, value)
+    } else {
+        (false, leader)
+    }
 }
 
 /// The lazy Gumbel-max of [`lazy_argmax`] over plain logits, for a host with vector units

@@ -182,6 +182,13 @@ impl GumbelWord {
     pub(crate) fn value<S: Scalar>(self) -> S {
         S::gumbel_inline(self.0)
     }
+
+    /// [`value`](Self::value), inlined: for a caller that is itself the out-of-line rare case
+    /// (`categorical`'s overlap of brackets).
+    #[inline(always)]
+    pub(crate) fn value_inline<S: Scalar>(self) -> S {
+        S::gumbel_inline(self.0)
+    }
 }
 
 /// [`GumbelWord::value`] of `word`: the out-of-line copy of the Gumbel kernel, for the

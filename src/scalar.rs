@@ -172,6 +172,29 @@ pub(crate) mod sealed {
         /// than that saves when the kernel is inlined, and 76 bytes more flash when it is
         /// shared (optimised for size).
         const FUSED_NOISE: bool;
+        /// `true` when the lazy Gumbel-max decides an overlap of brackets out of line, in a
+        /// function with both exact kernels inlined (`f32` with an FPU, optimised for speed).
+        /// Otherwise the loop calls the kernel itself, and the leader's bounds, effective logit
+        /// and the challenger's live across that call: with an FPU each takes a callee-saved
+        /// register, which the sampler's frame saves. Out of line, only the shift does. Peak
+        /// stack of `categorical::sample` (measured on `f32`): 224 to 184 bytes on the M4F and
+        /// M33 alone, 152 to 104 (M4F) and 120 (M33) with
+        /// [`EXACT_SAMPLE_TAIL_CALLED`](Self::EXACT_SAMPLE_TAIL_CALLED); the general loop (a
+        /// mask, `-inf` logits) gains as much by the frames in the disassembly (the harness
+        /// does not time it). It costs a few instructions per call and 1.3 KB of
+        /// flash (the second copy of the kernel). Without an FPU (the M3) the kernels' library
+        /// calls give the function a frame as deep as the loop's: 32 bytes more there.
+        const OVERLAP_OUT_OF_LINE: bool;
+        /// `true` when `categorical::sample` hands logits that validation's cheap pass does
+        /// not settle (a non-finite logit) to a separate function by a tail call, instead of
+        /// receiving the exact support from `validate::exact_support` in its own frame and
+        /// running the general loop there: its frame then holds the cheap pass and the plain
+        /// lazy loop alone. Peak stack of `categorical::sample` (measured on `f32`, with
+        /// [`OVERLAP_OUT_OF_LINE`](Self::OVERLAP_OUT_OF_LINE) where it applies): 184 to 104
+        /// bytes on the M4F, 184 to 120 on the M33, 232 to 192 on the M3, in a few
+        /// instructions fewer per call. Not measured on the M0 nor in fixed point, and not
+        /// optimised for size (where validation is one shared function).
+        const EXACT_SAMPLE_TAIL_CALLED: bool;
         /// `true` when every arithmetic operation is a library call: `f32` on a core without
         /// an FPU (the M0 and M3 here).
         const SOFT_FLOAT: bool;

@@ -80,26 +80,7 @@ fn scan_support<'a, S: Scalar>(
     }
     let mut all_finite = AllFinite::<S>::new();
     let (shift, available) = match allowed {
-        None => {
-            let mut shift = first;
-            let mut visit = |logit: S| {
-                if logit > shift {
-                    shift = logit;
-                }
-                all_finite.add(logit);
-            };
-            if cfg!(gumbel_small) {
-                logits.iter().for_each(|&logit| visit(logit));
-            } else {
-                // Four at a time (the same operations in the same order, less loop overhead).
-                let mut quads = logits.chunks_exact(4);
-                for quad in &mut quads {
-                    quad.iter().for_each(|&logit| visit(logit));
-                }
-                quads.remainder().iter().for_each(|&logit| visit(logit));
-            }
-            (shift, logits.len())
-        }
+        None => (running_max(logits, first, &mut all_finite), logits.len()),
         Some(mask) => {
             same_len(logits.len(), mask.len())?;
             let mut shift = first;
@@ -127,6 +108,55 @@ fn scan_support<'a, S: Scalar>(
     } else {
         exact_support(logits, allowed)
     }
+}
+
+/// The largest of `logits` (the first of equal ones; `first` is the first logit), each
+/// [`add`](AllFinite::add)ed to `all_finite`: the cheap pass without a mask.
+#[inline(always)]
+fn running_max<S: Scalar>(logits: &[S], first: S, all_finite: &mut AllFinite<S>) -> S {
+    let mut shift = first;
+    let mut visit = |logit: S| {
+        if logit > shift {
+            shift = logit;
+        }
+        all_finite.add(logit);
+    };
+    if cfg!(gumbel_small) {
+        logits.iter().for_each(|&logit| visit(logit));
+    } else {
+        // Four at a time (the same operations in the same order, less loop overhead).
+        let mut quads = logits.chunks_exact(4);
+        for quad in &mut quads {
+            quad.iter().for_each(|&logit| visit(logit));
+        }
+        quads.remainder().iter().for_each(|&logit| visit(logit));
+    }
+    shift
+}
+
+/// [`support`] without a mask, where its cheap pass settles it (every logit finite; then the
+/// support is plain), `None` where it takes [`exact_support`]: for a caller that takes that
+/// path elsewhere (`categorical::sample`, see
+/// [`EXACT_SAMPLE_TAIL_CALLED`](crate::scalar::sealed::Sealed::EXACT_SAMPLE_TAIL_CALLED)).
+#[inline(always)]
+pub(crate) fn finite_support<S: Scalar>(logits: &[S]) -> Result<Option<Support<'_, S>>, Error> {
+    let Some(&first) = logits.first() else {
+        return Err(Error::Empty);
+    };
+    let shift = if S::VECTORISED_NOISE && logits.len() >= LANES_FROM {
+        lane_max_if_finite(logits)
+    } else {
+        let mut all_finite = AllFinite::<S>::new();
+        let shift = running_max(logits, first, &mut all_finite);
+        all_finite.holds().then_some(shift)
+    };
+    Ok(shift.map(|shift| Support {
+        logits,
+        allowed: None,
+        shift,
+        has_pos_inf: false,
+        available: logits.len(),
+    }))
 }
 
 /// Whether every logit [`add`](Self::add)ed is finite: by their running sum (finite only if
@@ -216,7 +246,7 @@ fn lane_max_if_finite<S: Scalar>(logits: &[S]) -> Option<S> {
 /// [`support`] one logit at a time, with every rule spelled out: the path for non-finite
 /// logits and for the errors.
 #[cold]
-fn exact_support<'a, S: Scalar>(
+pub(crate) fn exact_support<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
 ) -> Result<Support<'a, S>, Error> {

@@ -231,6 +231,8 @@ impl Sealed for Fixed {
     const SHARED_GUMBEL_KERNEL: bool = true;
     const FUSED_NOISE: bool = true;
     const SOFT_FLOAT: bool = false;
+    const OVERLAP_OUT_OF_LINE: bool = false;
+    const EXACT_SAMPLE_TAIL_CALLED: bool = false;
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {

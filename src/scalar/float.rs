@@ -333,6 +333,17 @@ impl Sealed for f32 {
     const SHARED_GUMBEL_KERNEL: bool = cfg!(gumbel_small);
     const FUSED_NOISE: bool = Self::SOFT_FLOAT;
     const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
+    // A Cortex-M with 32-bit atomics: the M3 and up (not the M0).
+    const EXACT_SAMPLE_TAIL_CALLED: bool = cfg!(all(
+        target_arch = "arm",
+        target_has_atomic = "32",
+        not(gumbel_small)
+    ));
+    const OVERLAP_OUT_OF_LINE: bool = cfg!(all(
+        target_arch = "arm",
+        target_abi = "eabihf",
+        not(gumbel_small)
+    ));
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (f32, f32) {
