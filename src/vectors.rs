@@ -65,6 +65,13 @@ pub enum Case {
     /// `categorical::sample_with_noise`): the gradient for the logits, then for λ; then 4 binary
     /// Concrete VJPs at λ = 2/3, logit 1/4, upstream 1: the gradient for the logit, then for λ.
     RelaxedVjp,
+    /// 16 Gumbel-max indices of `categorical::sample` over logits that validation's cheap pass
+    /// does not settle, which take its exact path (on some cores a separate function): 8 with
+    /// actions 1 and 3 at `LN_ZERO` (`-inf` in `f32`: masked), 4 with actions 2 and 4 at
+    /// `-LN_ZERO` (`+inf` in `f32`), 4 with actions 0 and 3 at `MAX` (an `f32` sum that
+    /// overflows). In fixed point, which has no infinity, the same calls on saturated values.
+    /// Last in the tables, so that adding it moved no other case's seed.
+    CategoricalNonFinite,
 }
 
 /// The upstream gradient of the [`Case::RelaxedVjp`] Concrete VJPs.
@@ -72,7 +79,7 @@ pub const UPSTREAM: [i32; K] = [1, -1, 2, 0, -2, 1];
 
 impl Case {
     /// Every case, in table order.
-    pub const ALL: [Case; 12] = [
+    pub const ALL: [Case; 13] = [
         Case::Uniform,
         Case::Gumbel,
         Case::Logistic,
@@ -85,6 +92,7 @@ impl Case {
         Case::BinaryConcrete,
         Case::StraightThrough,
         Case::RelaxedVjp,
+        Case::CategoricalNonFinite,
     ];
 
     /// The case's name, as in the tables.
@@ -96,6 +104,7 @@ impl Case {
             Case::Exponential => "exponential",
             Case::Categorical => "categorical",
             Case::CategoricalMasked => "categorical_masked",
+            Case::CategoricalNonFinite => "categorical_non_finite",
             Case::TopK => "top_k",
             Case::Concrete => "concrete",
             Case::ExpConcrete => "exp_concrete",
@@ -153,6 +162,26 @@ pub fn outputs<S: Scalar>(case: Case) -> Result<Outputs, Error> {
                     categorical::sample_masked(&mut rng, &logits, &ALLOWED)?
                 };
                 push(k as u32)?;
+            }
+        }
+        Case::CategoricalNonFinite => {
+            let with = |value: S, at: [usize; 2]| {
+                let mut with = logits;
+                for k in at {
+                    with[k] = value;
+                }
+                with
+            };
+            let masked = with(S::LN_ZERO, [1, 3]);
+            let infinite = with(-S::LN_ZERO, [2, 4]);
+            let huge = with(S::MAX, [0, 3]);
+            for draw in 0..16 {
+                let logits = match draw {
+                    0..8 => &masked,
+                    8..12 => &infinite,
+                    _ => &huge,
+                };
+                push(categorical::sample(&mut rng, logits)? as u32)?;
             }
         }
         Case::TopK => {

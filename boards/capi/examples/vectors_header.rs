@@ -38,6 +38,9 @@ fn inputs<S: Scalar>(name: &str) -> String {
         ("HALF", S::HALF),
         ("QUARTER", quarter),
         ("TWO_THIRDS", two_thirds),
+        ("LN_ZERO", S::LN_ZERO),
+        ("NEG_LN_ZERO", -S::LN_ZERO),
+        ("MAX", S::MAX),
     ] {
         out += &format!(
             "#define VECTORS_{name}_{constant} 0x{:08x}u\n",

@@ -171,6 +171,23 @@ static gumbel_status replay(enum vectors_case which, bool fixed, struct record *
         }
         break;
     }
+    case VECTORS_CASE_CATEGORICAL_NON_FINITE: {
+        /* Actions 1 and 3 at LN_ZERO (-inf in f32), then 2 and 4 at -LN_ZERO (+inf), then 0
+           and 3 at MAX (an f32 sum that overflows): the sampler's exact path. */
+        vector masked = logits, infinite = logits, huge = logits;
+        masked.bits[1] = masked.bits[3] = fixed ? VECTORS_FIXED_LN_ZERO : VECTORS_F32_LN_ZERO;
+        infinite.bits[2] = infinite.bits[4] =
+            fixed ? VECTORS_FIXED_NEG_LN_ZERO : VECTORS_F32_NEG_LN_ZERO;
+        huge.bits[0] = huge.bits[3] = fixed ? VECTORS_FIXED_MAX : VECTORS_F32_MAX;
+        for (int i = 0; i < 16; i++) {
+            const vector *v = i < 8 ? &masked : i < 12 ? &infinite : &huge;
+            size_t action;
+            TRY(fixed ? gumbel_categorical_sample_fixed(&rng, v->q, k, NULL, &action)
+                      : gumbel_categorical_sample_f32(&rng, v->f, k, NULL, &action));
+            push(r, (uint32_t)action);
+        }
+        break;
+    }
     case VECTORS_CASE_TOP_K:
         for (int i = 0; i < 4; i++) {
             size_t indices[3];
