@@ -432,3 +432,43 @@ pub(crate) fn best<S: Scalar>(support: &Support<S>, noise: impl Iterator<Item = 
     // `support` guarantees an available action, so `best_index` was set.
     best_index.unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rand_core::SeedableRng;
+    use rand_xoshiro::Xoshiro128PlusPlus;
+
+    use super::*;
+
+    /// Ordinary logits, and the values that send `sample` the exact way.
+    fn logit() -> impl Strategy<Value = f32> {
+        prop_oneof![
+            4 => -4.0f32..4.0,
+            1 => Just(f32::NEG_INFINITY),
+            1 => Just(f32::INFINITY),
+            1 => Just(f32::NAN),
+            1 => Just(f32::MAX),
+            1 => Just(-f32::MAX),
+        ]
+    }
+
+    proptest! {
+        /// [`sample_exact`], which [`sample`] reaches by a tail call only on Cortex-M3 and up
+        /// ([`EXACT_SAMPLE_TAIL_CALLED`](crate::scalar::sealed::Sealed::EXACT_SAMPLE_TAIL_CALLED)),
+        /// gives what the validated path gives: the same index or error, the same words drawn.
+        #[test]
+        fn sample_exact_is_the_validated_path(
+            logits in proptest::collection::vec(logit(), 1..24),
+            seed: u64,
+        ) {
+            let mut exact_rng = Xoshiro128PlusPlus::seed_from_u64(seed);
+            let mut rng = exact_rng.clone();
+            let exact = sample_exact(&mut exact_rng, &logits);
+            let validated =
+                support(&logits, None).map(|support| sample_from_support(&support, &mut rng));
+            prop_assert_eq!(exact, validated);
+            prop_assert_eq!(exact_rng.next_u32(), rng.next_u32());
+        }
+    }
+}
