@@ -6,7 +6,10 @@
 //!    bit for bit with the tables the host pinned (`gumbel::vectors`).
 //! 2. **Chi-square smoke test**: [`DRAWS`] Gumbel-max draws over the application's four logits
 //!    against their softmax, at the 0.999 quantile of χ²(3) ([`CRITICAL_CHI_SQUARE_3`]).
-//! 3. **Actuator**: [`app::step`] on a recording pin and delay acts out exactly the action the
+//! 3. **Lazy against exact**: [`LAZY_DRAWS`] lazy Gumbel-max draws (brackets, the exact
+//!    kernel only where they overlap) against the argmax of the exact noise from the same words,
+//!    on logits with ties and on logits with masked (`LN_ZERO`) actions.
+//! 4. **Actuator**: [`app::step`] on a recording pin and delay acts out exactly the action the
 //!    sampler drew, with the documented pulse train.
 
 use core::convert::Infallible;
@@ -15,7 +18,7 @@ use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{ErrorType, OutputPin};
 use gumbel::vectors::{self, Mismatch};
 use gumbel::{Scalar, categorical};
-use rand_core::SeedableRng;
+use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro128PlusPlus;
 
 use crate::app::{self, ACTIONS};
@@ -30,6 +33,9 @@ pub const DRAWS: u32 = 4000;
 /// fails with probability 10^-3; the seed is fixed, so the outcome is the same on every run.
 /// The host test `critical_value_is_the_0_999_quantile` derives it with `statrs`.
 pub const CRITICAL_CHI_SQUARE_3: f64 = 16.267;
+
+/// The number of draws of the lazy-against-exact check, per set of logits.
+pub const LAZY_DRAWS: u32 = 1000;
 
 /// The number of decisions the actuator check acts out.
 pub const STEPS: usize = 64;
@@ -51,6 +57,14 @@ pub enum Failure {
         /// The statistic.
         statistic: f64,
     },
+    /// The lazy Gumbel-max drew another index, or another number of words, than the exact
+    /// argmax of the same noise.
+    Lazy {
+        /// The scalar type of the sampler.
+        scalar: &'static str,
+        /// The draw (0-based) that differed.
+        draw: u32,
+    },
     /// A sampler refused input it should accept.
     Sampler(gumbel::Error),
     /// The actuator did not act out the drawn action.
@@ -68,6 +82,9 @@ pub fn run() -> Result<(), Failure> {
     chi_square::<f32>()?;
     #[cfg(feature = "fixed")]
     chi_square::<gumbel::Fixed>()?;
+    lazy_matches_exact::<f32>()?;
+    #[cfg(feature = "fixed")]
+    lazy_matches_exact::<gumbel::Fixed>()?;
     actuator::<f32>()?;
     #[cfg(feature = "fixed")]
     actuator::<gumbel::Fixed>()?;
@@ -136,6 +153,46 @@ pub fn gumbel_max_counts<S: Scalar>(logits: &[S; ACTIONS]) -> Result<[u32; ACTIO
         counts[k] += 1;
     }
     Ok(counts)
+}
+
+/// `categorical::sample` (lazy: it computes a variate only where the brackets of the noise
+/// bounds overlap, and on some cores decides an overlap, or takes logits that are not all
+/// finite, in functions of their own) against `categorical::sample_with_noise` (every variate
+/// computed, then the exact argmax) from the same generator state, [`LAZY_DRAWS`] times on 16
+/// logits with many ties (so brackets often overlap) and as many with actions 3 and 9 at
+/// `LN_ZERO` (masked in `f32`): the same index every time, and the generators end equal.
+pub fn lazy_matches_exact<S: Numeric>() -> Result<(), Failure> {
+    let quarter = S::ONE / S::from_i32(4);
+    let tied: [S; 16] = core::array::from_fn(|i| S::from_i32((i * 5 % 7) as i32 - 3) * quarter);
+    let mut masked = tied;
+    masked[3] = S::LN_ZERO;
+    masked[9] = S::LN_ZERO;
+    let mut lazy = Xoshiro128PlusPlus::seed_from_u64(crate::SEED);
+    let mut exact = lazy.clone();
+    let mut noise = [S::ZERO; 16];
+    for draw in 0..2 * LAZY_DRAWS {
+        let logits = if draw < LAZY_DRAWS { &tied } else { &masked };
+        let drawn = categorical::sample(&mut lazy, logits).map_err(Failure::Sampler)?;
+        let argmax = categorical::sample_with_noise(&mut exact, logits, None, &mut noise)
+            .map_err(Failure::Sampler)?;
+        if drawn != argmax || lazy.next_u32() != exact.next_u32() {
+            say!(
+                "lazy {}: draw {} differs from the exact argmax",
+                S::NAME,
+                draw
+            );
+            return Err(Failure::Lazy {
+                scalar: S::NAME,
+                draw,
+            });
+        }
+    }
+    say!(
+        "lazy {}: {} draws equal the exact argmax of the same noise",
+        S::NAME,
+        2 * LAZY_DRAWS
+    );
+    Ok(())
 }
 
 /// The softmax of logits given in quarters, in `f64`.
