@@ -157,8 +157,9 @@ pub fn gumbel_max_counts<S: Scalar>(logits: &[S; ACTIONS]) -> Result<[u32; ACTIO
 
 /// `categorical::sample` (lazy: it computes a variate only where the brackets of the noise
 /// bounds overlap, and on some cores decides an overlap, or takes logits that are not all
-/// finite, in functions of their own) against `categorical::sample_with_noise` (every variate
-/// computed, then the exact argmax) from the same generator state, [`LAZY_DRAWS`] times on 16
+/// finite, in functions of their own) against `noise::fill_gumbel` and
+/// `categorical::argmax_perturbed` (every variate computed, then the exact argmax) from the
+/// same generator state, [`LAZY_DRAWS`] times on 16
 /// logits with many ties (so brackets often overlap) and as many with actions 3 and 9 at
 /// `LN_ZERO` (masked in `f32`): the same index every time, and the generators end equal.
 pub fn lazy_matches_exact<S: Numeric>() -> Result<(), Failure> {
@@ -173,8 +174,9 @@ pub fn lazy_matches_exact<S: Numeric>() -> Result<(), Failure> {
     for draw in 0..2 * LAZY_DRAWS {
         let logits = if draw < LAZY_DRAWS { &tied } else { &masked };
         let drawn = categorical::sample(&mut lazy, logits).map_err(Failure::Sampler)?;
-        let argmax = categorical::sample_with_noise(&mut exact, logits, None, &mut noise)
-            .map_err(Failure::Sampler)?;
+        gumbel::noise::fill_gumbel(&mut exact, &mut noise);
+        let argmax =
+            categorical::argmax_perturbed(logits, None, &noise).map_err(Failure::Sampler)?;
         if drawn != argmax || lazy.next_u32() != exact.next_u32() {
             say!(
                 "lazy {}: draw {} differs from the exact argmax",
