@@ -159,7 +159,7 @@ optimal = {(b, s, e): int(o) for b, s, e, o in (l.split() for l in open(f"{work}
 whole = dict(l.split() for l in open(f"{work}/bandit-stack"))
 names_e = {"Gumbel-Rao": "Gumbel-Rao (M = 10)", "REINFORCE+baseline": "REINFORCE + baseline"}
 scalar_name = {"fixed": "I16F16", "f32": "f32"}
-bandit = ["| core | scalar | estimator | optimal in last 1,000 | instructions per agent step, mean / worst | of which the task | peak stack, one step |",
+bandit = ["| core | scalar | estimator | optimal in last 1,000 | instructions per agent step, mean / worst | of which the task | peak stack, deepest of 256 steps |",
           "|---|---|---|---:|---:|---:|---:|"]
 state = {}
 for board, scalar, estimator, total, environment, st, agent_bytes, worst_step in learner:
