@@ -707,3 +707,64 @@ fn assemble<S: Scalar>(n: usize, lambda: S, linear: S, lse: S) -> Result<S, Erro
         Err(Error::OutsideSupport)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Finite logits (every action available), with the extremes whose difference to the
+    /// shift overflows to `-inf`.
+    fn logit() -> impl Strategy<Value = f32> {
+        prop_oneof![
+            4 => -4.0f32..4.0,
+            1 => Just(f32::MAX),
+            1 => Just(-f32::MAX),
+        ]
+    }
+
+    /// Noise, with repeated values (ties) and both zeros.
+    fn noise() -> impl Strategy<Value = f32> {
+        prop_oneof![
+            4 => -3.2f32..22.9,
+            1 => Just(0.0),
+            1 => Just(-0.0),
+            1 => Just(1.0),
+        ]
+    }
+
+    proptest! {
+        /// Pass 1 over every action available ([`perturb`]'s plain loop, which starts from
+        /// the first value where the noise is drawn in a loop of its own: `f32` on the M4F
+        /// and M33; on the host the sampler takes `perturb_side_by_side`, so only this runs
+        /// it) writes the same perturbed logits and finds the same maximum and first index as
+        /// the general loop.
+        #[test]
+        fn plain_pass_1_is_the_general_one(
+            logits in proptest::collection::vec(logit(), 1..24),
+            noise in proptest::collection::vec(noise(), 24),
+        ) {
+            let support = support(&logits, None).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assume!(support.is_plain());
+            let temperature = Temperature::new(0.5f32).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let noise = &noise[..logits.len()];
+            let mut slots = noise.to_vec();
+            let in_place = slots.iter_mut().map(|slot| {
+                let g = *slot;
+                (slot, g)
+            });
+            let plain = perturb::<f32, f32, true>(&support, temperature, in_place);
+            let perturbed: Vec<f32> = logits
+                .iter()
+                .zip(noise)
+                .map(|(&logit, &g)| (logit - support.shift()) + g)
+                .collect();
+            let general = Tempered::new(perturbed.iter().copied().enumerate(), temperature);
+            let bits = |values: &[f32]| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&slots), bits(&perturbed));
+            prop_assert_eq!(plain.argmax, general.argmax);
+            prop_assert_eq!(plain.max.to_bits(), general.max.to_bits());
+        }
+    }
+}
