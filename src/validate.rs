@@ -174,7 +174,12 @@ impl<S: Scalar> AllFinite<S> {
     #[inline(always)]
     fn new() -> Self {
         Self {
-            sum: S::ZERO,
+            // From `-0` (in `f32`; 0 in fixed point), the sum's identity, so the compiler
+            // starts from the first logit: there is no `+0` to keep in a register, which the
+            // Concrete sampler held from here through its noise loop (on the M4F one saved
+            // floating-point register pair more: 200 against 208 bytes at K = 16). Whether
+            // the sum is finite does not depend on it.
+            sum: -S::ZERO,
             largest_bits: 0,
         }
     }
