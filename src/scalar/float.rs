@@ -57,30 +57,13 @@ const LG4: f32 = f32::from_bits(0x3e78_9e26);
 /// `0x3f800000 - 0x3f3504f3`: moves the mantissa boundary from 1 to `√2/2`.
 const SQRT_HALF_OFFSET: u32 = 0x3f80_0000 - 0x3f35_04f3;
 
-/// How the argument of [`log_tail`] was reduced: its `k` (the power of 2 taken out) and the
-/// correction term `c` of `log1pf`, where there are any.
-#[derive(Clone, Copy)]
-enum Reduced {
-    /// Not at all (`k = 0`, no correction): `log1pf` of an argument near 0.
-    Not,
-    /// By `logf`'s reduction, `k` (no correction).
-    Logf(i32),
-    /// By `log1pf`'s reduction, `k` and the correction `c`.
-    Log1pf(i32, f32),
-}
-
-/// The polynomial both `logf` and `log1pf` end with: `k ln 2 + ln(1 + f)` plus `log1pf`'s
-/// correction `c`, with `1 + f ∈ [√2/2, √2]`. The operations are `libm`'s, except that
-/// terms it adds as zeros are left out (`k·LN2_LO`, `k·LN2_HI` and `c` where `k` is 0 and
-/// there is no correction, [`Reduced::Not`]; `c` where there is none, [`Reduced::Logf`]) and
-/// that `f·f` is halved after the product, not `f` before it (exact either way: `f` is 0 or
-/// at least 2^-33 in magnitude, so nothing underflows). The same values: no sum or product
-/// here is ever `-0`, and the unit tests prove every kernel at every argument against `libm`.
-/// Each zero was an addition, and the `+0` and the `-1/2` (of `1/2·(-t)`) were registers
-/// through the loops that inline the kernel: in the Concrete sampler on the M4F, one saved
-/// floating-point register pair each (with the rest of its changes, 208 to 192 bytes).
+/// The polynomial both `logf` and `log1pf` end with, before the terms of the reduction:
+/// `(s·(hfsq + R(s²)), hfsq)` with `s = f/(2 + f)` and `hfsq = f²/2`, for `1 + f ∈ [√2/2, √2]`.
+/// `f·f` is halved after the product, not `f` before it (exact either way: `f` is 0 or at
+/// least 2^-33 in magnitude, so nothing underflows), so no `-1/2` (of `1/2·(-t)`) is held in a
+/// register through the loops that inline the kernel.
 #[inline(always)]
-fn log_tail(f: f32, reduced: Reduced) -> f32 {
+fn log_poly(f: f32) -> (f32, f32) {
     let s = f / (2.0 + f);
     let z = s * s;
     let w = z * z;
@@ -88,25 +71,45 @@ fn log_tail(f: f32, reduced: Reduced) -> f32 {
     let t2 = z * (LG1 + w * LG3);
     let r = t2 + t1;
     let hfsq = 0.5 * (f * f);
-    let poly = s * (hfsq + r);
-    match reduced {
-        Reduced::Not => poly - hfsq + f,
-        Reduced::Logf(k) => {
-            let dk = k as f32;
-            poly + dk * LN2_LO - hfsq + f + dk * LN2_HI
-        }
-        Reduced::Log1pf(k, c) => {
-            let dk = k as f32;
-            poly + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI
-        }
-    }
+    (s * (hfsq + r), hfsq)
+}
+
+/// `log1pf`'s tail: `k ln 2 + ln(1 + f)` plus its correction `c`, with the operations and
+/// their order `libm`'s.
+#[inline(always)]
+fn log_tail(k: i32, f: f32, c: f32) -> f32 {
+    let (poly, hfsq) = log_poly(f);
+    let dk = k as f32;
+    poly + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI
+}
+
+/// `logf`'s tail: [`log_tail`] without the correction, which `libm` adds as a zero
+/// (`k·LN2_LO + 0` is `k·LN2_LO`, never `-0`): no `+0` held in a register.
+#[inline(always)]
+fn log_tail_logf(k: i32, f: f32) -> f32 {
+    let (poly, hfsq) = log_poly(f);
+    let dk = k as f32;
+    poly + dk * LN2_LO - hfsq + f + dk * LN2_HI
+}
+
+/// `log1pf`'s tail for an unreduced argument (`k = 0`, no correction): [`log_tail`] without
+/// the terms `libm` adds as zeros. The same values: no sum or product here is ever `-0`, and
+/// the unit tests prove every kernel at every argument against `libm`. (With the other
+/// changes of its commit, the Concrete sampler's peak stack on the M4F went 208 to 192 bytes:
+/// each constant dropped was a floating-point register pair held through its loops. Three
+/// functions rather than one with the reduction as an `enum`, which made the host's
+/// vectorised noise loop 9% longer.)
+#[inline(always)]
+fn log_tail_unreduced(f: f32) -> f32 {
+    let (poly, hfsq) = log_poly(f);
+    poly - hfsq + f
 }
 
 /// `libm::logf(x)` for a positive normal `x`, without the special cases.
 #[inline(always)]
 fn ln_normal(x: f32) -> f32 {
     let (k, f) = reduce(x);
-    log_tail(f, Reduced::Logf(k))
+    log_tail_logf(k, f)
 }
 
 /// `logf`'s reduction of a positive normal `x` to `2^k (1 + f)`, `1 + f ∈ [√2/2, √2)`.
@@ -141,10 +144,10 @@ fn ln_1m(t: f32) -> f32 {
         return -t;
     }
     if t.to_bits() <= NEAR_LIMIT {
-        return log_tail(-t, Reduced::Not);
+        return log_tail_unreduced(-t);
     }
     let (k, f, c) = reduce_1m(t);
-    log_tail(f, Reduced::Log1pf(k, c))
+    log_tail(k, f, c)
 }
 
 /// [`ln_1m`] by selects: every case's reduction is computed and the one that applies chosen,
@@ -152,7 +155,7 @@ fn ln_1m(t: f32) -> f32 {
 #[inline(always)]
 fn ln_1m_branch_free(t: f32) -> f32 {
     let (k, f, c) = select_1m(t);
-    let tail = log_tail(f, Reduced::Log1pf(k, c));
+    let tail = log_tail(k, f, c);
     if t.to_bits() < TINY_LIMIT { -t } else { tail }
 }
 
@@ -178,7 +181,7 @@ fn ln_u_branch_free(upper: bool, t: f32) -> f32 {
     } else {
         (k_lower, f_lower, 0.0)
     };
-    let tail = log_tail(f, Reduced::Log1pf(k, c));
+    let tail = log_tail(k, f, c);
     if upper && t.to_bits() < TINY_LIMIT {
         -t
     } else {
