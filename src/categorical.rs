@@ -140,7 +140,14 @@ pub fn argmax_perturbed<S: Scalar>(
 /// [`sample`], [`sample_masked`], or [`distributions::Categorical`](crate::distributions::Categorical)):
 /// draws one word per logit and returns the index, infallibly; the same words and the same
 /// index as [`sample`] from the same generator state.
-#[inline]
+///
+/// Always inlined (optimised for speed), so that each sampler's peak stack is one frame that
+/// does not depend on what else the firmware links: left to the optimiser, a second caller
+/// (`sample_masked` beside `sample`) put this function in a frame of its own below the
+/// sampler's, and `categorical::sample`'s painted peak on the M3 went from 192 to 288 bytes
+/// in `f32` and from 148 to 412 in fixed point at K = 64.
+#[cfg_attr(not(gumbel_small), inline(always))]
+#[cfg_attr(gumbel_small, inline)]
 pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
     support: &Support<S>,
     rng: &mut R,

@@ -64,6 +64,10 @@ pub const K_WIDE: usize = 16;
 /// How many indices the top-k entry draws.
 pub const TOP_K: usize = 4;
 
+/// The masked Gumbel-max entry masks actions 0, 4, 8 and 12 (an action mask, as firmware with
+/// illegal actions passes it).
+pub const MASK_EVERY: usize = 4;
+
 /// The entry points. The naive ones exist in `f32` only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
@@ -81,6 +85,9 @@ pub enum Entry {
     GumbelMax16,
     /// `categorical::sample` over 64 logits.
     GumbelMax64,
+    /// `categorical::sample_masked` over [`K_WIDE`] logits, every [`MASK_EVERY`]-th action
+    /// masked.
+    GumbelMaxMasked,
     /// `topk::top_k`: [`TOP_K`] of [`K_WIDE`] logits.
     TopK,
     /// `concrete::sample` over [`K_WIDE`] logits at λ = 1/2.
@@ -94,7 +101,7 @@ pub enum Entry {
 
 impl Entry {
     /// Every entry, in report order.
-    pub const ALL: [Entry; 11] = [
+    pub const ALL: [Entry; 12] = [
         Entry::NaiveGumbelMax4,
         Entry::NaiveGumbelMax16,
         Entry::NaiveGumbelMax64,
@@ -102,6 +109,7 @@ impl Entry {
         Entry::GumbelMax4,
         Entry::GumbelMax16,
         Entry::GumbelMax64,
+        Entry::GumbelMaxMasked,
         Entry::TopK,
         Entry::Concrete,
         Entry::BinaryConcrete,
@@ -118,6 +126,7 @@ impl Entry {
             Entry::GumbelMax4 => "gumbel_max_4",
             Entry::GumbelMax16 => "gumbel_max_16",
             Entry::GumbelMax64 => "gumbel_max_64",
+            Entry::GumbelMaxMasked => "gumbel_max_masked_16",
             Entry::TopK => "top_k_4_of_16",
             Entry::Concrete => "concrete_16",
             Entry::BinaryConcrete => "binary_concrete",
@@ -170,6 +179,10 @@ fn scalar_entries<S: Numeric, V: Visit>(visitor: &mut V, rng: &mut Xoshiro128Plu
     });
     visitor.visit(Entry::GumbelMax64, S::KIND, || {
         categorical::sample(rng, &logits).map(|i| i as u32)
+    });
+    let allowed: [bool; K_WIDE] = black_box(core::array::from_fn(|k| k % MASK_EVERY != 0));
+    visitor.visit(Entry::GumbelMaxMasked, S::KIND, || {
+        categorical::sample_masked(rng, &logits[..K_WIDE], &allowed).map(|i| i as u32)
     });
     visitor.visit(Entry::TopK, S::KIND, || {
         let mut indices = [0usize; TOP_K];
@@ -367,9 +380,9 @@ mod tests {
     fn every_entry_accepts_its_inputs() {
         let mut each = CallEach(0);
         entries(&mut each);
-        // Four naive entries (f32 only), then seven per scalar type built.
+        // Four naive entries (f32 only), then eight per scalar type built.
         let kinds = if cfg!(feature = "fixed") { 2 } else { 1 };
-        assert_eq!(each.0, 4 + 7 * kinds);
+        assert_eq!(each.0, 4 + 8 * kinds);
     }
 
     #[test]
