@@ -83,18 +83,11 @@ fn scan_support<'a, S: Scalar>(
         None => (running_max(logits, first, &mut all_finite), logits.len()),
         Some(mask) => {
             same_len(logits.len(), mask.len())?;
-            let mut shift = first;
-            let mut available = 0;
-            for (&logit, &allowed) in logits.iter().zip(mask) {
-                if allowed {
-                    if available == 0 || logit > shift {
-                        shift = logit;
-                    }
-                    available += 1;
-                }
-                all_finite.add(logit);
+            if S::MASK_SCAN_OUT_OF_LINE {
+                masked_max_out_of_line(logits, mask, first, &mut all_finite)
+            } else {
+                masked_max(logits, mask, first, &mut all_finite)
             }
-            (shift, available)
         }
     };
     if all_finite.holds() && available > 0 {
@@ -108,6 +101,42 @@ fn scan_support<'a, S: Scalar>(
     } else {
         exact_support(logits, allowed)
     }
+}
+
+/// The largest allowed logit (the first of equal ones; `first` if none is allowed) and the
+/// number of allowed ones, every logit [`add`](AllFinite::add)ed to `all_finite`: the cheap
+/// pass with a mask (of the logits' length).
+#[inline(always)]
+fn masked_max<S: Scalar>(
+    logits: &[S],
+    mask: &[bool],
+    first: S,
+    all_finite: &mut AllFinite<S>,
+) -> (S, usize) {
+    let mut shift = first;
+    let mut available = 0;
+    for (&logit, &allowed) in logits.iter().zip(mask) {
+        if allowed {
+            if available == 0 || logit > shift {
+                shift = logit;
+            }
+            available += 1;
+        }
+        all_finite.add(logit);
+    }
+    (shift, available)
+}
+
+/// [`masked_max`] in a frame of its own
+/// ([`MASK_SCAN_OUT_OF_LINE`](crate::scalar::sealed::Sealed::MASK_SCAN_OUT_OF_LINE)).
+#[inline(never)]
+fn masked_max_out_of_line<S: Scalar>(
+    logits: &[S],
+    mask: &[bool],
+    first: S,
+    all_finite: &mut AllFinite<S>,
+) -> (S, usize) {
+    masked_max(logits, mask, first, all_finite)
 }
 
 /// The largest of `logits` (the first of equal ones; `first` is the first logit), each

@@ -233,6 +233,7 @@ impl Sealed for Fixed {
     const SOFT_FLOAT: bool = false;
     const OVERLAP_OUT_OF_LINE: bool = false;
     const EXACT_SAMPLE_TAIL_CALLED: bool = false;
+    const MASK_SCAN_OUT_OF_LINE: bool = cfg!(all(target_arch = "arm", not(gumbel_small)));
 
     #[inline(always)]
     fn gumbel_bracket(word: u32) -> (Self, Self) {

@@ -371,6 +371,7 @@ impl Sealed for f32 {
         target_has_atomic = "32",
         not(gumbel_small)
     ));
+    const MASK_SCAN_OUT_OF_LINE: bool = false;
     const OVERLAP_OUT_OF_LINE: bool = cfg!(all(
         target_arch = "arm",
         target_abi = "eabihf",
