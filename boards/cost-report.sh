@@ -67,6 +67,7 @@ names = {
     "gumbel_max_16": "`categorical::sample`, K = 16",
     "gumbel_max_64": "`categorical::sample`, K = 64",
     "gumbel_max_masked_16": "`categorical::sample_masked`, K = 16, 4 masked",
+    "gumbel_max_neg_inf_16": "`categorical::sample`, K = 16, 4 of them `-inf`",
     "top_k_4_of_16": "`topk::top_k`, 4 of K = 16",
     "concrete_16": "`concrete::sample`, K = 16, λ = 1/2",
     "binary_concrete": "`binary::sample`, λ = 2/3",

@@ -88,6 +88,9 @@ pub enum Entry {
     /// `categorical::sample_masked` over [`K_WIDE`] logits, every [`MASK_EVERY`]-th action
     /// masked.
     GumbelMaxMasked,
+    /// `categorical::sample` over [`K_WIDE`] `f32` logits of which every [`MASK_EVERY`]-th is
+    /// `-inf` (masking without a mask; `f32` only).
+    GumbelMaxNegInf,
     /// `topk::top_k`: [`TOP_K`] of [`K_WIDE`] logits.
     TopK,
     /// `concrete::sample` over [`K_WIDE`] logits at λ = 1/2.
@@ -101,7 +104,7 @@ pub enum Entry {
 
 impl Entry {
     /// Every entry, in report order.
-    pub const ALL: [Entry; 12] = [
+    pub const ALL: [Entry; 13] = [
         Entry::NaiveGumbelMax4,
         Entry::NaiveGumbelMax16,
         Entry::NaiveGumbelMax64,
@@ -110,6 +113,7 @@ impl Entry {
         Entry::GumbelMax16,
         Entry::GumbelMax64,
         Entry::GumbelMaxMasked,
+        Entry::GumbelMaxNegInf,
         Entry::TopK,
         Entry::Concrete,
         Entry::BinaryConcrete,
@@ -127,6 +131,7 @@ impl Entry {
             Entry::GumbelMax16 => "gumbel_max_16",
             Entry::GumbelMax64 => "gumbel_max_64",
             Entry::GumbelMaxMasked => "gumbel_max_masked_16",
+            Entry::GumbelMaxNegInf => "gumbel_max_neg_inf_16",
             Entry::TopK => "top_k_4_of_16",
             Entry::Concrete => "concrete_16",
             Entry::BinaryConcrete => "binary_concrete",
@@ -161,6 +166,16 @@ pub fn entries<V: Visit>(visitor: &mut V) {
         Ok(naive_inverse_cdf(&mut rng, &logits[..16]) as u32)
     });
     scalar_entries::<f32, V>(visitor, &mut rng);
+    let mut with_neg_inf = logits;
+    for (k, logit) in with_neg_inf.iter_mut().enumerate() {
+        if k % MASK_EVERY == 0 {
+            *logit = f32::NEG_INFINITY;
+        }
+    }
+    let with_neg_inf = black_box(with_neg_inf);
+    visitor.visit(Entry::GumbelMaxNegInf, ScalarKind::F32, || {
+        categorical::sample(&mut rng, &with_neg_inf[..K_WIDE]).map(|i| i as u32)
+    });
     #[cfg(feature = "fixed")]
     scalar_entries::<gumbel::Fixed, V>(visitor, &mut rng);
 }
@@ -380,9 +395,10 @@ mod tests {
     fn every_entry_accepts_its_inputs() {
         let mut each = CallEach(0);
         entries(&mut each);
-        // Four naive entries (f32 only), then eight per scalar type built.
+        // Four naive entries and one with `-inf` logits (f32 only), then eight per scalar type
+        // built.
         let kinds = if cfg!(feature = "fixed") { 2 } else { 1 };
-        assert_eq!(each.0, 4 + 8 * kinds);
+        assert_eq!(each.0, 5 + 8 * kinds);
     }
 
     #[test]
