@@ -46,7 +46,7 @@
 use rand_core::Rng;
 
 use crate::noise::{self, GumbelWord};
-use crate::validate::{Support, exact_support, finite, finite_support, support};
+use crate::validate::{Support, exact_support_inline, finite, finite_support, support};
 use crate::{Error, Scalar};
 
 /// Draws an index with probability `softmax(logits)`; `-inf` logits are masked.
@@ -79,9 +79,10 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<u
 #[cold]
 #[inline(never)]
 fn sample_exact<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
-    let support = exact_support(logits, None)?;
-    let words = noise::gumbel_words(rng, support.len());
-    let effective = (0..support.len()).map(|k| support.effective(k));
+    // Only the shift and the `+inf` flag live on into the loop (there is no mask).
+    let unmasked = exact_support_inline(logits, None)?.unmasked();
+    let words = noise::gumbel_words(rng, logits.len());
+    let effective = logits.iter().map(|&logit| unmasked.effective(logit));
     Ok(lazy_argmax(effective.zip(words)))
 }
 
