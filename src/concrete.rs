@@ -157,8 +157,8 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
 /// noise, added to the logits as it is drawn) in the caller's frame, and the rest of the
 /// softmax in steps of their own, out of line, so that the caller's frame (which holds the
 /// sample's buffer, and lies above the noise kernel's) keeps only pass 1's values: the
-/// maximum and its first index with the perturbed logits less the maximum
-/// ([`less_max`]), their division by λ ([`divide_by_temperature`]), the exponentials and
+/// maximum and its first index ([`first_max_in_place`]), the scaled logits `(z − max)/λ`
+/// ([`divide_by_temperature`]), the exponentials and
 /// their sum (inlined, above the exponential's own frame), the normalisation
 /// ([`normalise_exponentials`]). The same operations on the same values in the same order as
 /// [`perturb`] and [`normalise`], so the same bits, and the same words.
@@ -176,21 +176,21 @@ fn sample_plain_in_passes<S: Scalar, R: Rng + ?Sized>(
     for ((slot, g), &logit) in slots.zip(support.logits()) {
         *slot = (logit - shift) + g.variate();
     }
-    let argmax = less_max(buf);
+    let (argmax, max) = first_max_in_place(buf);
     if log_space {
-        divide_by_temperature::<S, true>(temperature, buf);
+        divide_by_temperature::<S, true>(max, temperature, buf);
         exponentials_and_normalise::<S, true>(buf);
     } else {
-        divide_by_temperature::<S, false>(temperature, buf);
+        divide_by_temperature::<S, false>(max, temperature, buf);
         exponentials_and_normalise::<S, false>(buf);
     }
     argmax.min(count.saturating_sub(1))
 }
 
-/// The first index of the largest perturbed logit in `buf` (searched from
-/// [`Scalar::LN_ZERO`], as [`perturb`] does), and `z − max` in place of each `z`.
+/// The largest perturbed logit in `buf` and its first index (searched from
+/// [`Scalar::LN_ZERO`], as [`perturb`] does).
 #[inline(never)]
-fn less_max<S: Scalar>(buf: &mut [S]) -> usize {
+fn first_max_in_place<S: Scalar>(buf: &[S]) -> (usize, S) {
     let (mut argmax, mut max) = (0, S::LN_ZERO);
     for (k, &z) in buf.iter().enumerate() {
         if z > max {
@@ -198,26 +198,23 @@ fn less_max<S: Scalar>(buf: &mut [S]) -> usize {
             argmax = k;
         }
     }
-    for slot in buf.iter_mut() {
-        *slot -= max;
-    }
-    argmax
+    (argmax, max)
 }
 
 /// `(z − max)/λ` in place, clamped in log space: [`Tempered::scaled`], or
 /// [`Tempered::scaled_unclamped`] otherwise, as [`normalise`] takes them.
 #[inline(never)]
 fn divide_by_temperature<S: Scalar, const LOG_SPACE: bool>(
+    max: S,
     temperature: Temperature<S>,
     buf: &mut [S],
 ) {
-    let lambda = S::divisor(temperature.get());
+    let tempered = Tempered::from_max(0, max, temperature);
     for slot in buf.iter_mut() {
-        let scaled = slot.div_by(lambda);
-        *slot = if LOG_SPACE && scaled < S::LOWEST {
-            S::LOWEST
+        *slot = if LOG_SPACE {
+            tempered.scaled(*slot)
         } else {
-            scaled
+            tempered.scaled_unclamped(*slot)
         };
     }
 }
@@ -862,12 +859,12 @@ mod tests {
         ]
     }
 
-    /// [`less_max`] finds the maximum and its first index as the general loop does
-    /// ([`Tempered::new`]), ties and extremes included, and subtracts it: every vector of up
-    /// to 5 values drawn from 6 (saturating differences among them).
+    /// [`first_max_in_place`] finds the maximum and its first index as the general loop does
+    /// ([`Tempered::new`]), ties and extremes included: every vector of up to 5 values drawn
+    /// from 6.
     #[cfg(feature = "fixed")]
     #[test]
-    fn less_max_is_the_general_maximum() {
+    fn first_max_in_place_is_the_general_maximum() {
         use crate::Fixed;
         let values = [i32::MIN, i32::MIN + 1, -1, 0, 1, i32::MAX].map(Fixed::from_bits);
         let temperature = Temperature::new(Fixed::ONE).unwrap();
@@ -881,10 +878,11 @@ mod tests {
                     })
                     .collect();
                 let general = Tempered::new(z.iter().copied().enumerate(), temperature);
-                let mut buf = z.clone();
-                assert_eq!(less_max(&mut buf), general.argmax, "{z:?}");
-                let less: Vec<Fixed> = z.iter().map(|&v| v - general.max).collect();
-                assert_eq!(buf, less, "{z:?}");
+                assert_eq!(
+                    first_max_in_place(&z),
+                    (general.argmax, general.max),
+                    "{z:?}"
+                );
             }
         }
     }

@@ -180,7 +180,9 @@ pub(crate) mod sealed {
         /// sampler) lies above the Gumbel kernel's two frames (76 bytes), and the division's
         /// and normalisation's spills had made it 60 bytes deeper than the noise loop needs:
         /// peak stack of `concrete::sample` at K = 16, measured with the sample's array in the
-        /// caller, 228 to 188 bytes, for 0.9% more instructions (20,377 to 20,553).
+        /// caller, 228 to 188 bytes, for 1.1% more instructions (20,377 to 20,597) and 824
+        /// bytes more flash (4,752 to 5,576: the steps' own copies of the division and the
+        /// reciprocal, which the masked path keeps).
         const CONCRETE_IN_PASSES: bool;
         /// `true` when the lazy Gumbel-max decides an overlap of brackets out of line, in a
         /// function with both exact kernels inlined (`f32` with an FPU, optimised for speed).
