@@ -143,10 +143,111 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
         noise::fill_gumbel_inlined(rng, buf);
         return softmax_in_place::<S, ARGMAX>(support, temperature, buf, log_space);
     }
+    if S::CONCRETE_IN_PASSES && support.is_plain() {
+        return sample_plain_in_passes(support, temperature, rng, buf, log_space);
+    }
     let count = buf.len();
     let slots = buf.iter_mut().zip(noise::lazy_gumbel_words(rng, count));
     let tempered = perturb::<S, _, ARGMAX>(support, temperature, slots);
     normalise_support(support, &tempered, buf, log_space)
+}
+
+/// [`sample_into`] with every action available, where
+/// [`CONCRETE_IN_PASSES`](crate::scalar::sealed::Sealed::CONCRETE_IN_PASSES): pass 1 (the
+/// noise, added to the logits as it is drawn) in the caller's frame, and the rest of the
+/// softmax in steps of their own, out of line, so that the caller's frame (which holds the
+/// sample's buffer, and lies above the noise kernel's) keeps only pass 1's values: the
+/// maximum and its first index ([`first_max_in_place`]), the scaled logits `(z − max)/λ`
+/// ([`divide_by_temperature`]), the exponentials and
+/// their sum (inlined, above the exponential's own frame), the normalisation
+/// ([`normalise_exponentials`]). The same operations on the same values in the same order as
+/// [`perturb`] and [`normalise`], so the same bits, and the same words.
+#[inline(always)]
+fn sample_plain_in_passes<S: Scalar, R: Rng + ?Sized>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    rng: &mut R,
+    buf: &mut [S],
+    log_space: bool,
+) -> usize {
+    let shift = support.shift();
+    let count = buf.len();
+    let slots = buf.iter_mut().zip(noise::lazy_gumbel_words(rng, count));
+    for ((slot, g), &logit) in slots.zip(support.logits()) {
+        *slot = (logit - shift) + g.variate();
+    }
+    let (argmax, max) = first_max_in_place(buf);
+    if log_space {
+        divide_by_temperature::<S, true>(max, temperature, buf);
+        exponentials_and_normalise::<S, true>(buf);
+    } else {
+        divide_by_temperature::<S, false>(max, temperature, buf);
+        exponentials_and_normalise::<S, false>(buf);
+    }
+    argmax.min(count.saturating_sub(1))
+}
+
+/// The largest perturbed logit in `buf` and its first index (searched from
+/// [`Scalar::LN_ZERO`], as [`perturb`] does).
+#[inline(never)]
+fn first_max_in_place<S: Scalar>(buf: &[S]) -> (usize, S) {
+    let (mut argmax, mut max) = (0, S::LN_ZERO);
+    for (k, &z) in buf.iter().enumerate() {
+        if z > max {
+            max = z;
+            argmax = k;
+        }
+    }
+    (argmax, max)
+}
+
+/// `(z − max)/λ` in place, clamped in log space: [`Tempered::scaled`], or
+/// [`Tempered::scaled_unclamped`] otherwise, as [`normalise`] takes them.
+#[inline(never)]
+fn divide_by_temperature<S: Scalar, const LOG_SPACE: bool>(
+    max: S,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+) {
+    let tempered = Tempered::from_max(0, max, temperature);
+    for slot in buf.iter_mut() {
+        *slot = if LOG_SPACE {
+            tempered.scaled(*slot)
+        } else {
+            tempered.scaled_unclamped(*slot)
+        };
+    }
+}
+
+/// Passes 2 and 3 of [`normalise`] over scaled logits, every action available: the
+/// exponentials and their sum in the caller's frame, then [`normalise_exponentials`].
+#[inline(always)]
+fn exponentials_and_normalise<S: Scalar, const LOG_SPACE: bool>(buf: &mut [S]) {
+    let mut sum = S::exp_sum_new();
+    for slot in buf.iter_mut() {
+        let e = Tempered::exp_and_accumulate(*slot, &mut sum);
+        if !LOG_SPACE {
+            *slot = e;
+        }
+    }
+    normalise_exponentials::<S, LOG_SPACE>(sum, buf);
+}
+
+/// Pass 3 of [`normalise`], every action available: `y − ln Σ e` over the scaled logits in
+/// log space, `e · (1/Σ e)` over the exponentials otherwise.
+#[inline(never)]
+fn normalise_exponentials<S: Scalar, const LOG_SPACE: bool>(sum: S::ExpSum, buf: &mut [S]) {
+    if LOG_SPACE {
+        let ln_sum = S::exp_sum_ln(sum);
+        for slot in buf.iter_mut() {
+            *slot = (*slot - ln_sum).max(S::LOWEST + S::EPSILON);
+        }
+    } else {
+        let inv_sum = S::exp_sum_recip(sum);
+        for slot in buf.iter_mut() {
+            *slot *= inv_sum;
+        }
+    }
 }
 
 fn from_noise_checked<S: Scalar>(
@@ -734,7 +835,94 @@ mod tests {
         ]
     }
 
+    /// Fixed-point logits, from everywhere in the range (saturating differences to the
+    /// shift included) and near 0, with ties.
+    #[cfg(feature = "fixed")]
+    fn fixed_logit() -> impl Strategy<Value = crate::Fixed> {
+        prop_oneof![
+            4 => (-(4 << 16)..(4 << 16)).prop_map(crate::Fixed::from_bits),
+            2 => any::<i32>().prop_map(crate::Fixed::from_bits),
+            1 => Just(crate::Fixed::from_bits(i32::MIN)),
+            1 => Just(crate::Fixed::from_bits(i32::MAX)),
+            1 => Just(crate::Fixed::ZERO),
+        ]
+    }
+
+    /// Temperatures from the smallest accepted to large, in raw I16F16 bits.
+    #[cfg(feature = "fixed")]
+    fn fixed_temperature() -> impl Strategy<Value = crate::Fixed> {
+        prop_oneof![
+            3 => (64..(4 << 16)).prop_map(crate::Fixed::from_bits),
+            1 => (64..i32::MAX).prop_map(crate::Fixed::from_bits),
+            1 => Just(crate::Fixed::from_bits(64)),
+            1 => Just(crate::Fixed::HALF),
+        ]
+    }
+
+    /// [`first_max_in_place`] finds the maximum and its first index as the general loop does
+    /// ([`Tempered::new`]), ties and extremes included: every vector of up to 5 values drawn
+    /// from 6.
+    #[cfg(feature = "fixed")]
+    #[test]
+    fn first_max_in_place_is_the_general_maximum() {
+        use crate::Fixed;
+        let values = [i32::MIN, i32::MIN + 1, -1, 0, 1, i32::MAX].map(Fixed::from_bits);
+        let temperature = Temperature::new(Fixed::ONE).unwrap();
+        for len in 1..=5u32 {
+            for mut code in 0..6usize.pow(len) {
+                let z: Vec<Fixed> = (0..len)
+                    .map(|_| {
+                        let value = values[code % 6];
+                        code /= 6;
+                        value
+                    })
+                    .collect();
+                let general = Tempered::new(z.iter().copied().enumerate(), temperature);
+                assert_eq!(
+                    first_max_in_place(&z),
+                    (general.argmax, general.max),
+                    "{z:?}"
+                );
+            }
+        }
+    }
+
     proptest! {
+        /// The Concrete sampler in out-of-line passes ([`sample_plain_in_passes`], which
+        /// fixed point takes on ARMv6-M alone) gives the general path's sample, argmax and
+        /// generator state, bit for bit, in both spaces.
+        #[cfg(feature = "fixed")]
+        #[test]
+        fn fixed_sample_in_passes_is_the_general_one(
+            logits in proptest::collection::vec(fixed_logit(), 1..40),
+            lambda in fixed_temperature(),
+            seed: u64,
+            log_space: bool,
+        ) {
+            use rand_core::SeedableRng;
+            use rand_xoshiro::Xoshiro128PlusPlus;
+            let fail = |e: Error| TestCaseError::fail(format!("{e:?}"));
+            let support = support(&logits, None).map_err(fail)?;
+            prop_assert!(support.is_plain());
+            let temperature = Temperature::new(lambda).map_err(fail)?;
+            let (mut general_rng, mut passes_rng) = (
+                Xoshiro128PlusPlus::seed_from_u64(seed),
+                Xoshiro128PlusPlus::seed_from_u64(seed),
+            );
+            let mut general = vec![crate::Fixed::ZERO; logits.len()];
+            let mut passes = general.clone();
+            // The general path: on the host the sealed constant is false.
+            let general_argmax = sample_into::<_, _, true>(
+                &support, temperature, &mut general_rng, &mut general, log_space,
+            );
+            let passes_argmax = sample_plain_in_passes(
+                &support, temperature, &mut passes_rng, &mut passes, log_space,
+            );
+            prop_assert_eq!(&passes, &general);
+            prop_assert_eq!(passes_argmax, general_argmax);
+            prop_assert_eq!(passes_rng.next_u32(), general_rng.next_u32());
+        }
+
         /// Pass 1 over every action available ([`perturb`]'s plain loop, which starts from
         /// the first value where the noise is drawn in a loop of its own: `f32` on the M4F
         /// and M33; on the host the sampler takes `perturb_side_by_side`, so only this runs

@@ -172,6 +172,18 @@ pub(crate) mod sealed {
         /// than that saves when the kernel is inlined, and 76 bytes more flash when it is
         /// shared (optimised for size).
         const FUSED_NOISE: bool;
+        /// `true` when the Concrete sampler, every action available, runs the softmax after
+        /// its fused noise loop ([`FUSED_NOISE`](Self::FUSED_NOISE)) in steps out of line
+        /// (the maximum, the division by λ, the normalisation), keeping only the noise loop
+        /// and the exponentials' loop in its own frame: fixed point on ARMv6-M optimised for
+        /// speed. There the frame that holds the sample (the caller's, which inlines the
+        /// sampler) lies above the Gumbel kernel's two frames (76 bytes), and the division's
+        /// and normalisation's spills had made it 60 bytes deeper than the noise loop needs:
+        /// peak stack of `concrete::sample` at K = 16, measured with the sample's array in the
+        /// caller, 228 to 188 bytes, for 1.1% more instructions (20,377 to 20,597) and 824
+        /// bytes more flash (4,752 to 5,576: the steps' own copies of the division and the
+        /// reciprocal, which the masked path keeps).
+        const CONCRETE_IN_PASSES: bool;
         /// `true` when the lazy Gumbel-max decides an overlap of brackets out of line, in a
         /// function with both exact kernels inlined (`f32` with an FPU, optimised for speed).
         /// Otherwise the loop calls the kernel itself, and the leader's bounds, effective logit

@@ -230,6 +230,11 @@ impl Sealed for Fixed {
     const GENERAL_LOOPS_WHEN_SMALL: bool = false;
     const SHARED_GUMBEL_KERNEL: bool = true;
     const FUSED_NOISE: bool = true;
+    const CONCRETE_IN_PASSES: bool = cfg!(all(
+        target_arch = "arm",
+        not(target_has_atomic = "32"),
+        not(gumbel_small)
+    ));
     const SOFT_FLOAT: bool = false;
     const OVERLAP_OUT_OF_LINE: bool = false;
     const EXACT_SAMPLE_TAIL_CALLED: bool = false;

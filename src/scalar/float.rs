@@ -364,6 +364,7 @@ impl Sealed for f32 {
     const GENERAL_LOOPS_WHEN_SMALL: bool = true;
     const SHARED_GUMBEL_KERNEL: bool = cfg!(gumbel_small);
     const FUSED_NOISE: bool = Self::SOFT_FLOAT;
+    const CONCRETE_IN_PASSES: bool = false;
     const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
     // A Cortex-M with 32-bit atomics: the M3 and up (not the M0).
     const EXACT_SAMPLE_TAIL_CALLED: bool = cfg!(all(
