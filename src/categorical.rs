@@ -156,7 +156,7 @@ pub(crate) fn sample_from_support<S: Scalar, R: Rng + ?Sized>(
     if S::VECTORISED_NOISE && support.is_plain() && support.len() >= SIDE_BY_SIDE_FROM {
         return host_bracketed_argmax(support.logits(), support.shift(), rng);
     }
-    let words = noise::lazy_gumbel_words(rng, support.len());
+    let words = noise::lazy_gumbel_words::<S, R>(rng, support.len());
     if support.is_plain() {
         let shift = support.shift();
         let effective = support.logits().iter().map(|&logit| Some(logit - shift));

@@ -105,7 +105,7 @@ fn select<S: Scalar, R: Rng + ?Sized>(
 ) {
     let k = indices.len();
     let mut filled = 0;
-    let words = noise::lazy_gumbel_words(rng, count);
+    let words = noise::lazy_gumbel_words::<S, R>(rng, count);
     for (i, word) in words.enumerate() {
         let Some((infinite, effective)) = ranked(i) else {
             continue;
