@@ -203,9 +203,10 @@ pub(crate) mod sealed {
         /// running the general loop there: its frame then holds the cheap pass and the plain
         /// lazy loop alone. Peak stack of `categorical::sample` (measured on `f32`, with
         /// [`OVERLAP_OUT_OF_LINE`](Self::OVERLAP_OUT_OF_LINE) where it applies): 184 to 104
-        /// bytes on the M4F, 184 to 120 on the M33, 232 to 192 on the M3, in a few
-        /// instructions fewer per call. Not measured on the M0 nor in fixed point, and not
-        /// optimised for size (where validation is one shared function).
+        /// bytes on the M4F, 184 to 120 on the M33, 232 to 192 on the M3, 292 to 252 on the
+        /// M0 (8,619 to 8,604 instructions at K = 16), in a few instructions fewer per call.
+        /// Not measured in fixed point, and not optimised for size (where validation is one
+        /// shared function).
         const EXACT_SAMPLE_TAIL_CALLED: bool;
         /// `true` when validation's cheap pass over logits and a mask runs in a frame of its
         /// own. Inlined where the number of logits is a compile-time constant, its unrolled

@@ -366,12 +366,8 @@ impl Sealed for f32 {
     const FUSED_NOISE: bool = Self::SOFT_FLOAT;
     const CONCRETE_IN_PASSES: bool = false;
     const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
-    // A Cortex-M with 32-bit atomics: the M3 and up (not the M0).
-    const EXACT_SAMPLE_TAIL_CALLED: bool = cfg!(all(
-        target_arch = "arm",
-        target_has_atomic = "32",
-        not(gumbel_small)
-    ));
+    // Every Cortex-M, optimised for speed.
+    const EXACT_SAMPLE_TAIL_CALLED: bool = cfg!(all(target_arch = "arm", not(gumbel_small)));
     const MASK_SCAN_OUT_OF_LINE: bool = false;
     const OVERLAP_OUT_OF_LINE: bool = cfg!(all(
         target_arch = "arm",
