@@ -138,18 +138,17 @@ fn fill_words<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: &mut [S]) {
 /// The drawing rule itself: `count` words, one per logit, in index order.
 #[inline]
 fn words<R: Rng + ?Sized>(rng: &mut R, count: usize) -> impl Iterator<Item = u32> + '_ {
-    words_drawn(rng, count, false)
+    words_drawn::<R, false>(rng, count)
 }
 
 /// [`words`], each drawn by a call to [`next_word`] if `BY_CALL`.
 #[inline]
-fn words_drawn<R: Rng + ?Sized>(
+fn words_drawn<R: Rng + ?Sized, const BY_CALL: bool>(
     rng: &mut R,
     count: usize,
-    by_call: bool,
 ) -> impl Iterator<Item = u32> + '_ {
-    (0..count).map(move |_| {
-        if by_call {
+    (0..count).map(|_| {
+        if BY_CALL {
             next_word(rng)
         } else {
             rng.next_u32()
@@ -218,20 +217,33 @@ pub(crate) fn lazy_gumbel_words<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     count: usize,
 ) -> impl Iterator<Item = GumbelWord> + '_ {
-    words_drawn(rng, count, drawn_by_call::<S>()).map(GumbelWord)
+    // Only where `SOFT_FLOAT` can hold: elsewhere the form before it, so that the cores with
+    // an FPU and the host keep their machine code.
+    #[cfg(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small)))]
+    let words = (0..count).map(move |_| {
+        if drawn_by_call::<S>() {
+            next_word(rng)
+        } else {
+            rng.next_u32()
+        }
+    });
+    #[cfg(not(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small))))]
+    let words = words_drawn::<R, DRAWN_BY_CALL>(rng, count);
+    words.map(GumbelWord)
 }
 
 /// Whether [`lazy_gumbel_words`] draws each word by a call for the scalar `S`: wherever
 /// [`DRAWN_BY_CALL`] says so, and for `f32` on any core without an FPU optimised for speed
-/// ([`SOFT_FLOAT`](crate::scalar::sealed::Sealed::SOFT_FLOAT)): there every operation of the
+/// (the cfg; [`SOFT_FLOAT`](crate::scalar::sealed::Sealed::SOFT_FLOAT)): there every operation of the
 /// loop is a library call already, whose argument registers the generator's state competes
 /// with across each call. On the M3 (13 registers, where `DRAWN_BY_CALL` does not hold) the
 /// peak stack per call at K = 16 falls from 192 to 168 bytes for `categorical::sample`, 224
 /// to 216 for `topk::top_k` (4 of 16) and 240 to 224 for `concrete::sample`, in no more
 /// instructions (5,683 to 5,682, 35,065 to 34,948, 78,437 to 78,050).
+#[cfg(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small)))]
 #[inline(always)]
 fn drawn_by_call<S: Scalar>() -> bool {
-    DRAWN_BY_CALL || (S::SOFT_FLOAT && !cfg!(gumbel_small))
+    DRAWN_BY_CALL || S::SOFT_FLOAT
 }
 
 /// Whether [`lazy_gumbel_words`] draws each word by a call: on ARMv6-M (Cortex-M0, M0+; no
