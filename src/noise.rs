@@ -213,6 +213,11 @@ pub(crate) fn gumbel_words<R: Rng + ?Sized>(
 /// Concrete sampler's fused noise loop): the same words, each drawn by a call
 /// ([`next_word`]) where [`drawn_by_call`].
 #[inline]
+// `S` chooses only where `SOFT_FLOAT` can hold (see the body).
+#[cfg_attr(
+    not(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small))),
+    expect(clippy::extra_unused_type_parameters)
+)]
 pub(crate) fn lazy_gumbel_words<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     count: usize,
