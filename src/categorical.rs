@@ -81,7 +81,7 @@ pub fn sample<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<u
 fn sample_exact<S: Scalar, R: Rng + ?Sized>(rng: &mut R, logits: &[S]) -> Result<usize, Error> {
     // Only the shift and the `+inf` flag live on into the loop (there is no mask).
     let unmasked = exact_support_inline(logits, None)?.unmasked();
-    let words = noise::gumbel_words(rng, logits.len());
+    let words = noise::lazy_gumbel_words::<S, R>(rng, logits.len());
     let effective = logits.iter().map(|&logit| unmasked.effective(logit));
     Ok(lazy_argmax(effective.zip(words)))
 }
@@ -462,7 +462,7 @@ mod tests {
     }
 
     proptest! {
-        /// [`sample_exact`], which [`sample`] reaches by a tail call only on Cortex-M3 and up
+        /// [`sample_exact`], which [`sample`] reaches by a tail call only on a Cortex-M
         /// ([`EXACT_SAMPLE_TAIL_CALLED`](crate::scalar::sealed::Sealed::EXACT_SAMPLE_TAIL_CALLED)),
         /// gives what the validated path gives: the same index or error, the same words drawn.
         #[test]

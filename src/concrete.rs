@@ -147,7 +147,9 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
         return sample_plain_in_passes(support, temperature, rng, buf, log_space);
     }
     let count = buf.len();
-    let slots = buf.iter_mut().zip(noise::lazy_gumbel_words::<S, R>(rng, count));
+    let slots = buf
+        .iter_mut()
+        .zip(noise::lazy_gumbel_words::<S, R>(rng, count));
     let tempered = perturb::<S, _, ARGMAX>(support, temperature, slots);
     normalise_support(support, &tempered, buf, log_space)
 }
@@ -172,7 +174,9 @@ fn sample_plain_in_passes<S: Scalar, R: Rng + ?Sized>(
 ) -> usize {
     let shift = support.shift();
     let count = buf.len();
-    let slots = buf.iter_mut().zip(noise::lazy_gumbel_words(rng, count));
+    let slots = buf
+        .iter_mut()
+        .zip(noise::lazy_gumbel_words::<S, R>(rng, count));
     for ((slot, g), &logit) in slots.zip(support.logits()) {
         *slot = (logit - shift) + g.variate();
     }
