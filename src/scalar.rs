@@ -212,9 +212,9 @@ pub(crate) mod sealed {
         /// own. Inlined where the number of logits is a compile-time constant, its unrolled
         /// loop leaves the logits it loaded in the caller's frame for the sampling loop after
         /// it. Fixed point on a Cortex-M (not optimised for size): peak stack of
-        /// `categorical::sample_masked` at K = 16 (4 masked) from 204 to 180 bytes on the M0,
-        /// 188 to 164 on the M3, 212 to 156 on the M4F, and 124 to 164 on the M33, where the
-        /// inlined loop happened to fit; 56 to 234 instructions more per call. Not in `f32`,
+        /// `categorical::sample_masked` at K = 16 (4 masked) from 204 to 172 bytes on the M0,
+        /// 188 to 156 on the M3, 212 to 164 on the M4F, and 124 to 156 on the M33 (where the
+        /// inlined loop happened to fit); 56 to 234 instructions more per call. Not in `f32`,
         /// where it deepened the stack on every core (152 to 184 bytes on the M4F).
         const MASK_SCAN_OUT_OF_LINE: bool;
         /// `true` when every arithmetic operation is a library call: `f32` on a core without
