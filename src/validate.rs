@@ -39,9 +39,9 @@ impl<S: Scalar> Unmasked<S> {
         self.not_neg_infinite(logit)
     }
 
-    /// [`effective`](Self::effective) of a logit that is not `-inf`. (Tested apart from the
-    /// `-inf` test in [`Support::effective`], which the M3's soft-float masked loop runs
-    /// 8 bytes shallower and 2% faster.)
+    /// [`effective`](Self::effective) of a logit that is not `-inf`: apart, so that
+    /// [`Support::effective`] tests `-inf` together with the mask, as it did before this type
+    /// existed (joined here, the M3's soft-float masked loop was 8 bytes deeper and 2% slower).
     #[inline(always)]
     fn not_neg_infinite(self, logit: S) -> Option<S> {
         match (self.has_pos_inf, logit.is_pos_infinity()) {
