@@ -17,7 +17,7 @@
 use rand_core::Rng;
 
 use crate::noise;
-use crate::validate::{Support, same_len, support};
+use crate::validate::{Support, same_len, support_by_bits};
 use crate::{Error, Scalar};
 
 /// Draws `indices.len()` distinct indices, in order, and writes their perturbed keys
@@ -33,7 +33,7 @@ pub fn top_k<S: Scalar, R: Rng + ?Sized>(
     keys: &mut [S],
 ) -> Result<(), Error> {
     // Borrowed from the result, not moved out of it: the general path reads it where it is.
-    let validated = support(logits, allowed);
+    let validated = support_by_bits(logits, allowed);
     let support = match &validated {
         Ok(support) => support,
         Err(error) => return Err(*error),
