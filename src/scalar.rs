@@ -416,6 +416,36 @@ pub(crate) fn larger<S: Scalar>(a: S, b: S) -> S {
     if b > a { b } else { a }
 }
 
+/// `a > b` for values that are not NaN: where each comparison is a library call
+/// ([`SOFT_FLOAT`](sealed::Sealed::SOFT_FLOAT)), by [`ordered_bits`], with no call (so
+/// nothing the caller holds need live across one), otherwise by `>` itself. The same answer
+/// either way.
+#[inline(always)]
+pub(crate) fn greater_not_nan<S: Scalar>(a: S, b: S) -> bool {
+    if S::SOFT_FLOAT {
+        ordered_bits(a) > ordered_bits(b)
+    } else {
+        a > b
+    }
+}
+
+/// An `f32`'s bits as an integer that orders as the value does, for every value but NaN:
+/// the magnitude's bits, negated for a negative sign (so `-0` and `+0` are both 0, equal as
+/// the values are, and `a > b` exactly when `ordered_bits(a) > ordered_bits(b)`). Only for
+/// `f32` ([`greater_not_nan`] asks for it where
+/// [`SOFT_FLOAT`](sealed::Sealed::SOFT_FLOAT) holds).
+#[inline(always)]
+fn ordered_bits<S: Scalar>(value: S) -> i32 {
+    let bits = value.to_bits();
+    // At most `i32::MAX`: no overflow, and its negation is no `i32::MIN`.
+    let magnitude = (bits & 0x7FFF_FFFF) as i32;
+    if bits >> 31 == 0 {
+        magnitude
+    } else {
+        -magnitude
+    }
+}
+
 /// The maximum of the [`LANES`] running maxima, as a tree. For values that are never NaN it
 /// is the value a serial scan finds, except that of several zeros it may be either sign: the
 /// callers then look for the first zero.
@@ -511,4 +541,43 @@ pub(crate) fn log_add_exp<S: Scalar>(a: S, b: S) -> S {
         return a;
     }
     a.max(b) + (-(a - b).abs()).exp().ln_1p()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// `f32`s from everywhere (any bits but a NaN's), with the edges of each range and both
+    /// zeros often.
+    fn value() -> impl Strategy<Value = f32> {
+        prop_oneof![
+            4 => any::<u32>().prop_map(f32::from_bits).prop_filter("not NaN", |v| !v.is_nan()),
+            2 => -4.0f32..4.0,
+            1 => prop::sample::select(vec![
+                0.0,
+                -0.0,
+                f32::MIN_POSITIVE,
+                -f32::MIN_POSITIVE,
+                f32::from_bits(1),
+                -f32::from_bits(1),
+                f32::MAX,
+                f32::MIN,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+            ]),
+        ]
+    }
+
+    proptest! {
+        /// [`ordered_bits`] orders every pair of values that are not NaN as `>` and `==` do
+        /// (`-0 == +0` included): [`greater_not_nan`] by bits (on a core without an FPU) is
+        /// `>` itself.
+        #[test]
+        fn ordered_bits_order_as_the_values(a in value(), b in value()) {
+            prop_assert_eq!(ordered_bits(a) > ordered_bits(b), a > b);
+            prop_assert_eq!(ordered_bits(a) == ordered_bits(b), a == b);
+        }
+    }
 }

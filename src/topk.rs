@@ -17,6 +17,7 @@
 use rand_core::Rng;
 
 use crate::noise;
+use crate::scalar::greater_not_nan;
 use crate::validate::{Support, same_len, support_by_bits};
 use crate::{Error, Scalar};
 
@@ -105,6 +106,11 @@ fn select<S: Scalar, R: Rng + ?Sized>(
 ) {
     let k = indices.len();
     let mut filled = 0;
+    // Keys and bounds are `effective + variate`, finite or `-inf` (never NaN), so they are
+    // compared by `greater_not_nan`: without an FPU, by their bits rather than by library
+    // calls, which the loop's values would otherwise live across (peak stack of `top_k`, 4 of
+    // K = 16, `f32`: 208 to 200 bytes on the M3, 284 to 276 on the M0, in 1.6% and 1.0% fewer
+    // instructions).
     let words = noise::lazy_gumbel_words::<S, R>(rng, count);
     for (i, word) in words.enumerate() {
         let Some((infinite, effective)) = ranked(i) else {
@@ -120,7 +126,7 @@ fn select<S: Scalar, R: Rng + ?Sized>(
                 if last_infinite {
                     continue;
                 }
-            } else if effective + word.bracket::<S>().1 <= last_key {
+            } else if !greater_not_nan(effective + word.bracket::<S>().1, last_key) {
                 continue;
             }
         }
@@ -132,7 +138,9 @@ fn select<S: Scalar, R: Rng + ?Sized>(
                 break;
             };
             let slot_infinite = is_infinite(index);
-            if (infinite && !slot_infinite) || (infinite == slot_infinite && key > slot_key) {
+            if (infinite && !slot_infinite)
+                || (infinite == slot_infinite && greater_not_nan(key, slot_key))
+            {
                 break;
             }
             slot += 1;
