@@ -67,8 +67,22 @@ fn log_poly(f: f32) -> (f32, f32) {
     let s = f / (2.0 + f);
     let z = s * s;
     let w = z * z;
-    let t1 = w * (LG2 + w * LG4);
-    let t2 = z * (LG1 + w * LG3);
+    // The two halves in either order (the same operations on the same values): on ARMv7-M
+    // without an FPU (the M3) `t2` first, which took the Concrete sampler's peak stack (its
+    // frame inlines this kernel) from 224 to 216 bytes at K = 16, for 0.02% more
+    // instructions; elsewhere `t1` first (on the M0 the other order made the size-optimised
+    // build 8 bytes larger, and changed nothing else for the better).
+    let (t1, t2) = if cfg!(all(
+        target_arch = "arm",
+        not(target_abi = "eabihf"),
+        target_has_atomic = "32"
+    )) {
+        let t2 = z * (LG1 + w * LG3);
+        (w * (LG2 + w * LG4), t2)
+    } else {
+        let t1 = w * (LG2 + w * LG4);
+        (t1, z * (LG1 + w * LG3))
+    };
     let r = t2 + t1;
     let hfsq = 0.5 * (f * f);
     (s * (hfsq + r), hfsq)
