@@ -127,11 +127,16 @@ fn ln_normal(x: f32) -> f32 {
 }
 
 /// `logf`'s reduction of a positive normal `x` to `2^k (1 + f)`, `1 + f ∈ [√2/2, √2)`.
+///
+/// `libm` forms `1 + f` as `(ix & 0x7fffff) + 0x3f3504f3` with `ix = bits + SQRT_HALF_OFFSET`;
+/// that is `bits − (k << 23)` (`ix`'s exponent field is `k + 0x7f`, and the two offsets sum to
+/// `0x3f800000`): `x / 2^k`, the same bits from one constant instead of three, which no longer
+/// live in registers across the calls of a kernel without an FPU.
 #[inline(always)]
 fn reduce(x: f32) -> (i32, f32) {
-    let ix = x.to_bits().wrapping_add(SQRT_HALF_OFFSET);
-    let k = (ix >> 23) as i32 - 0x7f;
-    (k, f32::from_bits((ix & 0x007f_ffff) + 0x3f35_04f3) - 1.0)
+    let bits = x.to_bits();
+    let k = (bits.wrapping_add(SQRT_HALF_OFFSET) >> 23) as i32 - 0x7f;
+    (k, f32::from_bits(bits.wrapping_sub((k as u32) << 23)) - 1.0)
 }
 
 /// `log1pf`'s threshold: `1 - t >= √2/2` (`t <= 1 - √2/2`) keeps `f = -t` unreduced.
