@@ -74,11 +74,7 @@ pub(crate) fn support<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
 ) -> Result<Support<'a, S>, Error> {
-    if cfg!(gumbel_small) && S::GENERAL_LOOPS_WHEN_SMALL {
-        shared_support(logits, allowed)
-    } else {
-        scan_support::<S, false>(logits, allowed)
-    }
+    support_comparing::<S, false>(logits, allowed)
 }
 
 /// [`support`], whose cheap pass without a mask compares the logits by their bits where
@@ -89,10 +85,20 @@ pub(crate) fn support_by_bits<'a, S: Scalar>(
     logits: &'a [S],
     allowed: Option<&'a [bool]>,
 ) -> Result<Support<'a, S>, Error> {
+    support_comparing::<S, true>(logits, allowed)
+}
+
+/// The body of [`support`] and [`support_by_bits`]: the shared copy when optimised for size,
+/// else [`scan_support`] with its cheap pass comparing by bits if `BY_BITS`.
+#[inline(always)]
+fn support_comparing<'a, S: Scalar, const BY_BITS: bool>(
+    logits: &'a [S],
+    allowed: Option<&'a [bool]>,
+) -> Result<Support<'a, S>, Error> {
     if cfg!(gumbel_small) && S::GENERAL_LOOPS_WHEN_SMALL {
         shared_support(logits, allowed)
     } else {
-        scan_support::<S, true>(logits, allowed)
+        scan_support::<S, BY_BITS>(logits, allowed)
     }
 }
 
