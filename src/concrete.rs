@@ -37,7 +37,7 @@ use crate::noise::{self, GumbelNoise};
 use crate::scalar::{
     LANES, LogSumExp, from_count, larger, ln_factorial_of_predecessor, max_of_lanes,
 };
-use crate::validate::{Support, finite, support};
+use crate::validate::{Support, finite, support, support_by_bits};
 use crate::{Error, Scalar, Temperature};
 
 /// Draws a relaxed one-hot sample `x = softmax((logits + G) / λ)` into `out` (same length as
@@ -98,8 +98,9 @@ pub(crate) fn sample_inner<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
     out: &mut [S],
     log_space: bool,
 ) -> Result<usize, Error> {
-    // Borrowed from the result, not moved out of it: no second copy on the stack.
-    let validated = support(logits, allowed);
+    // Borrowed from the result, not moved out of it: no second copy on the stack. Compared by
+    // bits without an FPU (no logit held across a library call).
+    let validated = support_by_bits(logits, allowed);
     let support = match &validated {
         Ok(support) => support,
         Err(error) => return Err(*error),
@@ -141,6 +142,13 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
 ) -> usize {
     if !S::FUSED_NOISE {
         noise::fill_gumbel_inlined(rng, buf);
+        if S::SOFT_FLOAT && !cfg!(gumbel_small) {
+            // In this frame, which already holds the noise loop's registers: out of line, the
+            // softmax's frame (120 bytes on the M3) lay below it, and the static bound of a
+            // masked `concrete::sample` was 472 bytes on the M3 and 556 on the M0 (400 and 476
+            // inlined; `.ci/link-check/stack-bound`).
+            return softmax_in_place_inlined::<S, ARGMAX>(support, temperature, buf, log_space);
+        }
         return softmax_in_place::<S, ARGMAX>(support, temperature, buf, log_space);
     }
     if S::CONCRETE_IN_PASSES && support.is_plain() {
@@ -368,6 +376,17 @@ fn softmax_in_place<S: Scalar, const ARGMAX: bool>(
     buf: &mut [S],
     log_space: bool,
 ) -> usize {
+    softmax_in_place_inlined::<S, ARGMAX>(support, temperature, buf, log_space)
+}
+
+/// [`softmax_in_place`], always inlined.
+#[inline(always)]
+fn softmax_in_place_inlined<S: Scalar, const ARGMAX: bool>(
+    support: &Support<S>,
+    temperature: Temperature<S>,
+    buf: &mut [S],
+    log_space: bool,
+) -> usize {
     if S::VECTORISED_NOISE && support.is_plain() {
         let tempered = perturb_side_by_side::<S, ARGMAX>(support, temperature, buf);
         if !log_space {
@@ -409,9 +428,7 @@ fn perturb<'a, S: Scalar + 'a, N: GumbelNoise<S>, const ARGMAX: bool>(
     temperature: Temperature<S>,
     slots: impl Iterator<Item = (&'a mut S, N)>,
 ) -> Tempered<S> {
-    // With the kernel inlined (`f32` without an FPU), the general loop alone: its tests cost
-    // little beside the kernel, and a second loop would be a second copy of it.
-    if support.is_plain() && !N::INLINED_KERNEL {
+    if support.is_plain() {
         let shift = support.shift();
         let mut perturbed = slots
             .zip(support.logits())

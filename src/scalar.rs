@@ -166,11 +166,15 @@ pub(crate) mod sealed {
         const SHARED_GUMBEL_KERNEL: bool;
         /// `true` when the Concrete sampler adds each Gumbel variate to its logit as its word
         /// is drawn (one loop) rather than filling its buffer with noise first: where the
-        /// kernel is a call or made of calls (fixed point; `f32` without an FPU). Then the
+        /// kernel is a call (fixed point; `f32` without an FPU optimised for size). Then the
         /// logits are read in that loop, not kept in the frame from validation across the
         /// noise loop. With an FPU (measured on the M4F) the one loop needs more registers
         /// than that saves when the kernel is inlined, and 76 bytes more flash when it is
-        /// shared (optimised for size).
+        /// shared (optimised for size). `f32` without an FPU optimised for speed fused it too
+        /// until its validation compared by bits (nothing from validation lives on into the
+        /// noise loop now) and its noise was drawn words first
+        /// ([`fill_gumbel`](crate::noise::fill_gumbel)): unfused, the Concrete sampler's peak
+        /// stack at K = 16 went from 216 to 192 bytes on the M3 and from 300 to 292 on the M0.
         const FUSED_NOISE: bool;
         /// `true` when the Concrete sampler, every action available, runs the softmax after
         /// its fused noise loop ([`FUSED_NOISE`](Self::FUSED_NOISE)) in steps out of line

@@ -78,8 +78,8 @@ pub(crate) fn support<'a, S: Scalar>(
 }
 
 /// [`support`], whose cheap pass without a mask compares the logits by their bits where
-/// each comparison would be a library call (see [`running_max`]): for `topk::top_k`. The
-/// same [`Support`] and the same errors.
+/// each comparison would be a library call (see [`running_max`]): for `topk::top_k` and
+/// `concrete::sample`. The same [`Support`] and the same errors.
 #[inline]
 pub(crate) fn support_by_bits<'a, S: Scalar>(
     logits: &'a [S],
@@ -206,8 +206,10 @@ fn masked_max_out_of_line<S: Scalar>(
 /// the callers where that was measured to help (K = 16, `f32`): `categorical::sample`'s
 /// [`finite_support`], 5,690 to 5,428 instructions on the M3 and 8,582 to 8,322 on the M0 at
 /// the same stack; `topk::top_k` (through [`support_by_bits`]), peak stack 216 to 208 bytes
-/// on the M3 and 308 to 284 on the M0, in fewer instructions. Not in [`support`]: there it
-/// took the Concrete VJP's frame on the M3 one pair of words deeper (472 to 480 bytes).
+/// on the M3 and 308 to 284 on the M0, in fewer instructions; `concrete::sample` (through
+/// [`support_by_bits`], with its noise drawn words first), peak stack 216 to 192 bytes on the
+/// M3. Not in [`support`]: there it took the Concrete VJP's frame on the M3 one pair of words
+/// deeper (472 to 480 bytes).
 #[inline(always)]
 fn running_max<S: Scalar, const BY_BITS: bool>(
     logits: &[S],

@@ -382,7 +382,7 @@ impl Sealed for f32 {
     const SATURATES: bool = false;
     const GENERAL_LOOPS_WHEN_SMALL: bool = true;
     const SHARED_GUMBEL_KERNEL: bool = cfg!(gumbel_small);
-    const FUSED_NOISE: bool = Self::SOFT_FLOAT;
+    const FUSED_NOISE: bool = Self::SOFT_FLOAT && cfg!(gumbel_small);
     const CONCRETE_IN_PASSES: bool = false;
     const SOFT_FLOAT: bool = cfg!(all(target_arch = "arm", not(target_abi = "eabihf")));
     // Every Cortex-M, optimised for speed.
