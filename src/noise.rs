@@ -86,7 +86,8 @@ pub(crate) fn fill_gumbel_inlined<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: 
         // Every word first here too, so that the generator's state is not held through the
         // kernel's library calls: the Concrete sampler's peak stack at K = 16 (measured with
         // `boards/cost-report.sh`, with its validation comparing by bits) went from 216 to 192
-        // bytes on the M3 and from 300 to 292 on the M0, in fewer instructions.
+        // bytes on the M3 and from 300 to 292 on the M0, in fewer instructions. (Without an
+        // FPU an `f32` lives in integer registers: a word parked in a slot keeps its bits.)
         fill_words(rng, out);
         for g in out.iter_mut() {
             *g = GumbelWord(g.to_bits()).variate();
@@ -190,7 +191,8 @@ impl GumbelWord {
     }
 
     /// [`value`](Self::value), inlined: for a caller that is itself the out-of-line rare case
-    /// (`categorical`'s overlap of brackets).
+    /// (`categorical`'s overlap of brackets), or whose frame already saves the registers the
+    /// kernel needs (`topk`'s loop on the M3).
     #[inline(always)]
     pub(crate) fn value_inline<S: Scalar>(self) -> S {
         S::gumbel_inline(self.0)
