@@ -142,7 +142,7 @@ fn sample_into<S: Scalar, R: Rng + ?Sized, const ARGMAX: bool>(
 ) -> usize {
     if !S::FUSED_NOISE {
         noise::fill_gumbel_inlined(rng, buf);
-        if S::SOFT_FLOAT && !cfg!(gumbel_small) {
+        if S::SOFT_FLOAT_SPEED {
             // In this frame, which already holds the noise loop's registers: out of line, the
             // softmax's frame (120 bytes on the M3) lay below it, and the static bound of a
             // masked `concrete::sample` was 472 bytes on the M3 and 556 on the M0 (400 and 476

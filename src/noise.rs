@@ -82,7 +82,7 @@ pub(crate) fn fill_gumbel_inlined<S: Scalar, R: Rng + ?Sized>(rng: &mut R, out: 
         }
         return;
     }
-    if S::SOFT_FLOAT && !cfg!(gumbel_small) {
+    if S::SOFT_FLOAT_SPEED {
         // Every word first here too, so that the generator's state is not held through the
         // kernel's library calls: the Concrete sampler's peak stack at K = 16 (measured with
         // `boards/cost-report.sh`, with its validation comparing by bits) went from 216 to 192
@@ -221,18 +221,18 @@ pub(crate) fn gumbel_words<R: Rng + ?Sized>(
 /// Concrete sampler's fused noise loop): the same words, each drawn by a call
 /// ([`next_word`]) where [`drawn_by_call`].
 #[inline]
-// `S` chooses only where `SOFT_FLOAT` can hold (see the body).
+// `S` chooses only where `SOFT_FLOAT_SPEED` can hold (see the body).
 #[cfg_attr(
-    not(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small))),
+    not(gumbel_soft_float_speed),
     expect(clippy::extra_unused_type_parameters)
 )]
 pub(crate) fn lazy_gumbel_words<S: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     count: usize,
 ) -> impl Iterator<Item = GumbelWord> + '_ {
-    // Only where `SOFT_FLOAT` can hold: elsewhere the form before it, so that the cores with
-    // an FPU and the host keep their machine code.
-    #[cfg(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small)))]
+    // Only where `SOFT_FLOAT_SPEED` can hold (`cfg(gumbel_soft_float_speed)`): elsewhere the
+    // form before it, so that the cores with an FPU and the host keep their machine code.
+    #[cfg(gumbel_soft_float_speed)]
     let words = (0..count).map(move |_| {
         if drawn_by_call::<S>() {
             next_word(rng)
@@ -240,23 +240,23 @@ pub(crate) fn lazy_gumbel_words<S: Scalar, R: Rng + ?Sized>(
             rng.next_u32()
         }
     });
-    #[cfg(not(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small))))]
+    #[cfg(not(gumbel_soft_float_speed))]
     let words = words_drawn::<R, DRAWN_BY_CALL>(rng, count);
     words.map(GumbelWord)
 }
 
 /// Whether [`lazy_gumbel_words`] draws each word by a call for the scalar `S`: wherever
 /// [`DRAWN_BY_CALL`] says so, and for `f32` on any core without an FPU optimised for speed
-/// (the cfg; [`SOFT_FLOAT`](crate::scalar::sealed::Sealed::SOFT_FLOAT)): there every operation of the
-/// loop is a library call already, whose argument registers the generator's state competes
+/// (the cfg; [`SOFT_FLOAT_SPEED`](crate::scalar::sealed::Sealed::SOFT_FLOAT_SPEED)): there every
+/// operation of the loop is a library call already, whose argument registers the generator's state competes
 /// with across each call. On the M3 (13 registers, where `DRAWN_BY_CALL` does not hold) the
 /// peak stack per call at K = 16 falls from 192 to 168 bytes for `categorical::sample`, 224
 /// to 216 for `topk::top_k` (4 of 16) and 240 to 224 for `concrete::sample`, in no more
 /// instructions (5,683 to 5,682, 35,065 to 34,948, 78,437 to 78,050).
-#[cfg(all(target_arch = "arm", not(target_abi = "eabihf"), not(gumbel_small)))]
+#[cfg(gumbel_soft_float_speed)]
 #[inline(always)]
 fn drawn_by_call<S: Scalar>() -> bool {
-    DRAWN_BY_CALL || S::SOFT_FLOAT
+    DRAWN_BY_CALL || S::SOFT_FLOAT_SPEED
 }
 
 /// Whether [`lazy_gumbel_words`] draws each word by a call: on ARMv6-M (Cortex-M0, M0+; no

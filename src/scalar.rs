@@ -226,6 +226,11 @@ pub(crate) mod sealed {
         /// `true` when every arithmetic operation is a library call: `f32` on a core without
         /// an FPU (the M0 and M3 here).
         const SOFT_FLOAT: bool;
+        /// [`SOFT_FLOAT`](Self::SOFT_FLOAT), optimised for speed (not `cfg(gumbel_small)`):
+        /// where the samplers keep the generator's state and the kernel's frame out of their
+        /// loops (for every scalar the target's condition is `cfg(gumbel_soft_float_speed)`,
+        /// set by `build.rs`).
+        const SOFT_FLOAT_SPEED: bool = Self::SOFT_FLOAT && !cfg!(gumbel_small);
 
         /// `(least, greatest)` of [`gumbel_from_word`](super::Scalar::gumbel_from_word) over
         /// every word that shares the top [`BRACKET_BITS`](super::BRACKET_BITS) bits of `word`,

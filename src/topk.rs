@@ -136,7 +136,7 @@ fn select<S: Scalar, R: Rng + ?Sized>(
         // 200 to 192 bytes, for 0.3% more instructions). Not on the M0 (the same 276 bytes,
         // in more instructions), nor in fixed point (its shared kernel inlined: 5% more
         // instructions).
-        let variate = if S::SOFT_FLOAT && cfg!(target_has_atomic = "32") && !cfg!(gumbel_small) {
+        let variate = if S::SOFT_FLOAT_SPEED && cfg!(target_has_atomic = "32") {
             word.value_inline::<S>()
         } else {
             word.value::<S>()

@@ -375,6 +375,9 @@ fn clamp_exp_branch_free(x: f32) -> (f32, f32) {
     (clamped, exp_nonpositive_branch_free(x))
 }
 
+// The item-level condition `build.rs` sets is the constant's.
+const _: () = assert!(<f32 as Sealed>::SOFT_FLOAT_SPEED == cfg!(gumbel_soft_float_speed));
+
 impl Sealed for f32 {
     // The 64-bit hosts with vector units, whose moves keep every bit of a value (an x87
     // register would quiet a signalling NaN, which a word parked in an `f32` slot can be).
