@@ -219,7 +219,7 @@ pub(crate) fn gumbel_words<R: Rng + ?Sized>(
 /// [`gumbel_words`] for the loops whose frames the generator's state would crowd (the lazy
 /// Gumbel-max's, of [`categorical`](crate::categorical) and [`topk`](crate::topk), and the
 /// Concrete sampler's fused noise loop): the same words, each drawn by a call
-/// ([`next_word`]) where [`drawn_by_call`].
+/// ([`next_word`]) where `drawn_by_call` (a function only where `cfg(gumbel_soft_float_speed)`).
 #[inline]
 // `S` chooses only where `SOFT_FLOAT_SPEED` can hold (see the body).
 #[cfg_attr(

@@ -9,7 +9,7 @@ use crate::{Error, Scalar, categorical};
 /// the logits (and an optional mask) validated once in [`new`](Self::new).
 ///
 /// It borrows the logits, like `rand`'s `Choose` borrows its slice: nothing is copied and
-/// nothing allocated. Every rule of [`categorical`](crate::categorical) applies (masks, `-inf`
+/// nothing allocated. Every rule of [`categorical`] applies (masks, `-inf`
 /// and `+inf` logits, huge logits, ties, one random word per logit), and
 /// [`sample`](Self::sample) returns the index [`categorical::sample`] (or
 /// [`categorical::sample_masked`]) returns from the same generator state.

@@ -9,7 +9,7 @@ use crate::{Error, Scalar, Temperature, concrete};
 /// The Concrete (Gumbel-Softmax) distribution over `K` categories at temperature λ, with the
 /// logits (and an optional mask) validated once in [`new`](Self::new).
 ///
-/// Every rule of [`concrete`](crate::concrete) applies (log-space evaluation, masked
+/// Every rule of [`concrete`] applies (log-space evaluation, masked
 /// coordinates exactly 0, one random word per logit), and a sample has the bits
 /// [`concrete::sample`] writes from the same generator state. It borrows the logits.
 ///

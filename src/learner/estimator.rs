@@ -45,7 +45,7 @@ pub enum Estimator {
     /// Gumbel-Rao: straight-through averaged over conditional noise.
     GumbelRao {
         /// `M`, the conditional draws averaged per decision (`K` random words each), from 1 to
-        /// [`gumbel_rao::MAX_DRAWS`](crate::estimators::gumbel_rao::MAX_DRAWS).
+        /// [`gumbel_rao::MAX_DRAWS`].
         samples: u16,
     },
     /// RELAX with the critic as the surrogate (`K` random words per decision).

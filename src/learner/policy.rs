@@ -68,7 +68,7 @@ impl<S: Scalar, const D: usize, const K: usize> Decision<S, D, K> {
     /// zero if the noise was not kept ([`has_noise`](Self::has_noise) is `false`): an
     /// [`Agent`](super::Agent) that learns by [`Estimator::Reinforce`](super::Estimator::Reinforce)
     /// needs none and draws its actions with the cheaper
-    /// [`categorical::sample`](crate::categorical::sample) (the same random words and the same
+    /// [`categorical::sample`] (the same random words and the same
     /// action).
     pub fn noise(&self) -> &[S; K] {
         &self.noise
